@@ -1,0 +1,162 @@
+//! The validated configuration staff write in `eventscreen.toml`, and its error type.
+//!
+//! `parse.rs` turns text into a [`Config`] (pure), `load.rs` finds and reads the file.
+
+pub mod load;
+pub mod parse;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use url::Url;
+
+/// Everything the screen needs to know, checked and with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub library: Library,
+    pub sources: Vec<Source>,
+    pub screen: Screen,
+    pub schedule: ScheduleRules,
+    pub fetch: FetchSettings,
+    pub cache: CacheSettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    /// Shown in the header.
+    pub name: String,
+    /// Shown on the "no events" slide, e.g. `bibliotek.example.dk`.
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The events endpoint, e.g. `https://bibliotek.example.dk/api/v1/events`.
+    pub url: Url,
+    /// A short label for logs and status; defaults to the URL's host.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    /// This screen's name, matched against the events' `screen_names`.
+    pub name: Option<String>,
+    /// What to do with events whose `screen_names` is empty.
+    pub untagged: Untagged,
+    pub timezone: Tz,
+    pub language: Language,
+}
+
+/// How events that name no screen at all are treated when `screen.name` is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Untagged {
+    /// Show them when their source never uses `screen_names` (the CMS setting is off),
+    /// hide them when the source tags some events for screens.
+    Auto,
+    Show,
+    Hide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Danish,
+    English,
+}
+
+/// Show or hide events in a given state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Show,
+    Hide,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleRules {
+    /// Events starting on or after `today + horizon_days` (local dates) are not shown.
+    pub horizon_days: u32,
+    pub rotate_seconds: u32,
+    pub sold_out: Policy,
+    pub cancelled: Policy,
+    /// Only events at these branches; empty means all.
+    pub branches: Vec<String>,
+    /// Only events in these categories; empty means all.
+    pub categories: Vec<String>,
+    /// Only events with at least one of these tags; empty means all.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchSettings {
+    pub interval_minutes: u32,
+    pub timeout_seconds: u32,
+    pub connect_timeout_seconds: u32,
+    pub max_body_mb: u32,
+    pub retries: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheSettings {
+    /// `None`: `$CACHE_DIRECTORY` (systemd), else the XDG cache directory.
+    pub dir: Option<PathBuf>,
+}
+
+/// One thing wrong with the config, located for the person editing the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    /// The dotted key, e.g. `screen.timezone` or `sources[2].url`.
+    pub key: String,
+    /// What is wrong, then what to write instead.
+    pub message: String,
+}
+
+/// Why a config could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", format_problems(file, problems))]
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl Problem {
+    /// `eventscreen.toml:14:9: screen.timezone: unknown time zone …`
+    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        ProblemLine {
+            file,
+            problem: self,
+        }
+    }
+}
+
+struct ProblemLine<'a> {
+    file: &'a str,
+    problem: &'a Problem,
+}
+
+impl fmt::Display for ProblemLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.problem;
+        write!(f, "{}:{}:{}: ", self.file, p.line, p.column)?;
+        if !p.key.is_empty() {
+            write!(f, "{}: ", p.key)?;
+        }
+        f.write_str(&p.message)
+    }
+}
+
+fn format_problems(file: &str, problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|problem| problem.display(file).to_string())
+        .collect();
+    lines.join("\n")
+}

@@ -1,0 +1,318 @@
+//! The events feed: private serde mirror of the DPL CMS JSON, the domain [`Event`],
+//! and the lenient wire -> domain conversion (see `dpl-cms/NOTES.md`).
+//!
+//! The feed as a whole must be a JSON array, or it is rejected (the cache keeps the
+//! last good one). Inside it, each event is parsed on its own: a malformed event is
+//! skipped and counted in a [`FeedWarning`], never sinking the rest.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// One occurrence of an event, cleaned up and ready for scheduling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: String,
+    /// Shared by every occurrence of a recurring series.
+    pub series_id: Option<String>,
+    /// Index of the configured source this event came from.
+    pub source: usize,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// The event's page on the library website.
+    pub url: Option<String>,
+    /// The ticket vendor's page, when the event sells tickets elsewhere.
+    pub ticket_url: Option<String>,
+    pub state: EventState,
+    pub all_day: bool,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub branch: Option<String>,
+    pub place: Place,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub price: Option<Price>,
+    /// Image URLs, best first (`originalImage`, `image`, `teaserImage`).
+    pub images: Vec<String>,
+    pub screen_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventState {
+    TicketSaleNotOpen,
+    Active,
+    SoldOut,
+    Cancelled,
+    /// Set by the CMS some time after the end; the screen decides "past" from the clock.
+    Occurred,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub online: bool,
+    pub location: Option<String>,
+    pub additional: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+}
+
+/// Ticket prices in whole currency units (the CMS truncates to whole kroner).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Price {
+    pub min: u32,
+    pub max: u32,
+    pub currency: String,
+}
+
+/// A part of the feed that could not be used, for logs and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedWarning {
+    /// Position in the feed's array (0-based).
+    pub index: usize,
+    pub uuid: Option<String>,
+    pub reason: String,
+}
+
+/// The usable events of one feed and what was skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    pub events: Vec<Event>,
+    pub warnings: Vec<FeedWarning>,
+}
+
+/// Why a whole feed was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("the feed is not a JSON list of events ({0}); the site may be down or the address may point at a web page")]
+    NotAnArray(serde_json::Error),
+}
+
+/// Parses a feed body. `source` is stored on every event.
+pub fn parse_feed(bytes: &[u8], source: usize) -> Result<ParsedFeed, FeedError> {
+    let items: Vec<&RawValue> = serde_json::from_slice(bytes).map_err(FeedError::NotAnArray)?;
+    let mut events = Vec::with_capacity(items.len());
+    let mut warnings = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match serde_json::from_str::<WireEvent>(item.get()) {
+            Ok(wire) => match convert(wire, source) {
+                Ok(event) => events.push(event),
+                Err((uuid, reason)) => warnings.push(FeedWarning { index, uuid, reason }),
+            },
+            Err(error) => warnings.push(FeedWarning {
+                index,
+                uuid: peek_uuid(item.get()),
+                reason: error.to_string(),
+            }),
+        }
+    }
+    Ok(ParsedFeed { events, warnings })
+}
+
+#[derive(Deserialize)]
+struct WireEvent {
+    uuid: String,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    state: String,
+    #[serde(default)]
+    all_day: bool,
+    date_time: WireDateTime,
+    #[serde(default)]
+    image: Option<WireImage>,
+    #[serde(default, rename = "teaserImage")]
+    teaser_image: Option<WireImage>,
+    #[serde(default, rename = "originalImage")]
+    original_image: Option<WireImage>,
+    #[serde(default)]
+    branches: Vec<String>,
+    #[serde(default)]
+    address: WireAddress,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    ticket_categories: Vec<WireTicketCategory>,
+    #[serde(default)]
+    series: Option<WireSeries>,
+    #[serde(default)]
+    external_data: WireExternalData,
+    #[serde(default)]
+    screen_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct WireDateTime {
+    start: String,
+    end: String,
+}
+
+#[derive(Deserialize)]
+struct WireImage {
+    url: String,
+}
+
+#[derive(Deserialize, Default)]
+struct WireAddress {
+    #[serde(default, rename = "locationType")]
+    location_type: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
+    #[serde(default, rename = "locationAdditional")]
+    location_additional: Option<String>,
+    #[serde(default)]
+    street: Option<String>,
+    #[serde(default)]
+    city: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTicketCategory {
+    price: WirePrice,
+}
+
+#[derive(Deserialize)]
+struct WirePrice {
+    #[serde(default)]
+    currency: Option<String>,
+    value: f64,
+}
+
+#[derive(Deserialize)]
+struct WireSeries {
+    uuid: String,
+}
+
+#[derive(Deserialize, Default)]
+struct WireExternalData {
+    #[serde(default)]
+    url: Option<String>,
+}
+
+fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, String)> {
+    let id = clean(&wire.uuid).ok_or((None, "the event has an empty uuid".to_string()))?;
+    let fail = |reason: String| (Some(id.clone()), reason);
+    let start = parse_time(&wire.date_time.start).map_err(|reason| fail(format!("date_time.start: {reason}")))?;
+    let end = parse_time(&wire.date_time.end).map_err(|reason| fail(format!("date_time.end: {reason}")))?;
+    let mut state = parse_state(&wire.state).ok_or_else(|| fail(format!("unknown state \"{}\"", wire.state)))?;
+    let raw_title = clean(&wire.title).ok_or_else(|| fail("the event has no title".to_string()))?;
+    let (title, title_state) = split_state_from_title(&raw_title);
+    if state == EventState::Active {
+        state = title_state.unwrap_or(state);
+    }
+    let images = [wire.original_image, wire.image, wire.teaser_image]
+        .into_iter()
+        .flatten()
+        .filter_map(|image| clean(&image.url))
+        .collect();
+    Ok(Event {
+        series_id: wire.series.and_then(|series| clean(&series.uuid)),
+        source,
+        title,
+        subtitle: wire.description.as_deref().and_then(clean),
+        url: wire.url.as_deref().and_then(clean),
+        ticket_url: wire.external_data.url.as_deref().and_then(clean),
+        state,
+        all_day: wire.all_day,
+        start,
+        // A few CMS events end before they start; treat them as instants.
+        end: end.max(start),
+        branch: wire.branches.iter().find_map(|branch| clean(branch)),
+        place: Place {
+            online: wire.address.location_type.as_deref() == Some("online"),
+            location: wire.address.location.as_deref().and_then(clean),
+            additional: wire.address.location_additional.as_deref().and_then(clean),
+            street: wire.address.street.as_deref().and_then(clean),
+            city: wire.address.city.as_deref().and_then(clean),
+        },
+        categories: clean_all(&wire.categories),
+        tags: clean_all(&wire.tags),
+        price: price(&wire.ticket_categories),
+        images,
+        screen_names: clean_all(&wire.screen_names),
+        id,
+    })
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|error| format!("\"{text}\" is not an RFC 3339 time ({error})"))
+}
+
+fn parse_state(text: &str) -> Option<EventState> {
+    Some(match text.trim() {
+        "TicketSaleNotOpen" => EventState::TicketSaleNotOpen,
+        "Active" => EventState::Active,
+        "SoldOut" => EventState::SoldOut,
+        "Cancelled" => EventState::Cancelled,
+        "Occurred" => EventState::Occurred,
+        _ => return None,
+    })
+}
+
+/// Editors sometimes type "UDSOLGT: " or "AFLYST - " into the title while the state
+/// stays `Active`; honour the word and show the title without it.
+fn split_state_from_title(title: &str) -> (String, Option<EventState>) {
+    const WORDS: [(&str, EventState); 4] = [
+        ("UDSOLGT", EventState::SoldOut),
+        ("AFLYST", EventState::Cancelled),
+        ("SOLD OUT", EventState::SoldOut),
+        ("CANCELLED", EventState::Cancelled),
+    ];
+    for (word, state) in WORDS {
+        let Some(head) = title.get(..word.len()) else { continue };
+        if !head.eq_ignore_ascii_case(word) {
+            continue;
+        }
+        let rest = title[word.len()..].trim_start_matches([':', '-', '–', '!', ' ']);
+        if rest.len() < title.len() - word.len() && !rest.is_empty() {
+            return (rest.to_string(), Some(state));
+        }
+    }
+    (title.to_string(), None)
+}
+
+fn price(categories: &[WireTicketCategory]) -> Option<Price> {
+    let values: Vec<u32> = categories
+        .iter()
+        .filter(|category| category.price.value.is_finite() && category.price.value >= 0.0)
+        // Whole kroner sent as a float (100.0); the cast saturates on absurd values.
+        .map(|category| category.price.value.trunc() as u32)
+        .collect();
+    let currency = categories
+        .iter()
+        .find_map(|category| category.price.currency.as_deref().and_then(clean))
+        .unwrap_or_else(|| "DKK".to_string());
+    Some(Price {
+        min: *values.iter().min()?,
+        max: *values.iter().max()?,
+        currency,
+    })
+}
+
+/// Trims, decodes HTML entities and folds inner white space (a subtitle's line
+/// breaks too: a screen row is one line); `None` when empty.
+fn clean(text: &str) -> Option<String> {
+    let decoded = html_escape::decode_html_entities(text);
+    let folded = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!folded.is_empty()).then_some(folded)
+}
+
+fn clean_all(values: &[String]) -> Vec<String> {
+    values.iter().filter_map(|value| clean(value)).collect()
+}
+
+fn peek_uuid(raw: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct OnlyUuid {
+        uuid: String,
+    }
+    serde_json::from_str::<OnlyUuid>(raw).ok().map(|only| only.uuid)
+}
+
+#[cfg(test)]
+mod tests;

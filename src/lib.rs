@@ -1,0 +1,8 @@
+//! eventscreen: shows a DPL CMS library's events on a TV in the foyer.
+//!
+//! The core (config parsing, feed model, schedule, pagination, presentation) is
+//! pure: what is on screen depends only on (config, feed, now). Network, disk,
+//! clock, Slint and the process live at the edges. See ARCHITECTURE.md.
+
+pub mod config;
+pub mod feed;
