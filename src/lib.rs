@@ -6,3 +6,7 @@
 
 pub mod config;
 pub mod feed;
+pub mod schedule;
+pub mod paginate;
+pub mod texts;
+pub mod present;

@@ -1,0 +1,179 @@
+//! Turns scheduled events into the strings a screen row shows ("I dag",
+//! "14:00–15:30", "fra 50 kr.", "UDSOLGT"). Pure: takes `now` and the zone.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::config::Language;
+use crate::feed::{Event, EventState, Price};
+use crate::schedule::{spans_days, Scheduled};
+use crate::texts::{texts, Texts};
+
+/// The header line: weekday and date, clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub date: String,
+    pub clock: String,
+}
+
+/// One event row, every field ready to draw (empty string: nothing to show).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The day heading; set on the first row of each day on a page.
+    pub day: String,
+    pub time: String,
+    pub title: String,
+    pub subtitle: String,
+    pub place: String,
+    pub price: String,
+    pub badge: String,
+    pub badge_kind: BadgeKind,
+}
+
+/// What a badge means, so the UI can colour it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeKind {
+    None,
+    Running,
+    StartingSoon,
+    SaleNotOpen,
+    SoldOut,
+    Cancelled,
+}
+
+/// How soon before its start an event gets "Starter om N min.".
+const SOON_MINUTES: i64 = 15;
+
+pub fn header(now: DateTime<Utc>, tz: Tz, language: Language) -> Header {
+    let local = now.with_timezone(&tz);
+    Header {
+        date: capitalise(&long_date(local.date_naive(), texts(language), true)),
+        clock: format!("{:02}:{:02}", local.hour(), local.minute()),
+    }
+}
+
+/// The rows of one page. Day headings restart on every page so each page reads alone.
+pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Language) -> Vec<Row> {
+    let words = texts(language);
+    let today = now.with_timezone(&tz).date_naive();
+    let mut previous_day = None;
+    page.iter()
+        .map(|item| {
+            let day = if previous_day == Some(item.day) {
+                String::new()
+            } else {
+                day_label(item.day, today, words)
+            };
+            previous_day = Some(item.day);
+            let (badge, badge_kind) = badge(item, now, words);
+            Row {
+                day,
+                time: time_range(item.event, tz, words),
+                title: item.event.title.clone(),
+                subtitle: item.event.subtitle.clone().unwrap_or_default(),
+                place: place(item.event, words),
+                price: item.event.price.as_ref().map(|price| price_text(price, words)).unwrap_or_default(),
+                badge: badge.to_string(),
+                badge_kind,
+            }
+        })
+        .collect()
+}
+
+/// "I dag", "I morgen", or "Fredag 27. november".
+pub fn day_label(day: NaiveDate, today: NaiveDate, words: &Texts) -> String {
+    match (day - today).num_days() {
+        0 => words.today.to_string(),
+        1 => words.tomorrow.to_string(),
+        _ => capitalise(&long_date(day, words, true)),
+    }
+}
+
+/// "14:00–15:30", "Hele dagen", or "til 12. december" for exhibitions and the like.
+pub fn time_range(event: &Event, tz: Tz, words: &Texts) -> String {
+    let start = event.start.with_timezone(&tz);
+    let end = event.end.with_timezone(&tz);
+    if spans_days(event, tz) {
+        return format!("{} {}", words.until, long_date(end.date_naive(), words, false));
+    }
+    if event.all_day {
+        return words.all_day.to_string();
+    }
+    let clock = |hour: u32, minute: u32| format!("{hour:02}:{minute:02}");
+    if start == end {
+        return clock(start.hour(), start.minute());
+    }
+    format!("{}–{}", clock(start.hour(), start.minute()), clock(end.hour(), end.minute()))
+}
+
+/// "Gratis", "75 kr.", "fra 50 kr.", "10 EUR".
+pub fn price_text(price: &Price, words: &Texts) -> String {
+    let amount = |value: u32| match price.currency.as_str() {
+        "DKK" => format!("{value} kr."),
+        currency => format!("{value} {currency}"),
+    };
+    if price.max == 0 {
+        words.free.to_string()
+    } else if price.min == price.max {
+        amount(price.max)
+    } else if price.min == 0 {
+        format!("{}–{}", words.free, amount(price.max))
+    } else {
+        format!("{} {}", words.from, amount(price.min))
+    }
+}
+
+/// Branch, then the room; "Online" for online events.
+fn place(event: &Event, words: &Texts) -> String {
+    if event.place.online {
+        return words.online.to_string();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    let name = event.branch.as_deref().or(event.place.location.as_deref());
+    parts.extend(name);
+    if let Some(location) = event.place.location.as_deref() {
+        if Some(location) != name {
+            parts.push(location);
+        }
+    }
+    parts.extend(event.place.additional.as_deref());
+    parts.join(" · ")
+}
+
+fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts) -> (String, BadgeKind) {
+    let minutes_to_start = (item.event.start - now).num_minutes();
+    match item.event.state {
+        EventState::Cancelled => (words.cancelled.into(), BadgeKind::Cancelled),
+        EventState::SoldOut => (words.sold_out.into(), BadgeKind::SoldOut),
+        _ if item.running => (words.running_now.into(), BadgeKind::Running),
+        EventState::TicketSaleNotOpen => (words.sale_not_open.into(), BadgeKind::SaleNotOpen),
+        _ if (0..SOON_MINUTES).contains(&minutes_to_start) => (
+            format!("{} {} {}", words.starts_in, minutes_to_start.max(1), words.minutes_short),
+            BadgeKind::StartingSoon,
+        ),
+        _ => (String::new(), BadgeKind::None),
+    }
+}
+
+/// "fredag 27. november" / "Friday 27 November"; without the weekday: "12. december".
+fn long_date(date: NaiveDate, words: &Texts, with_weekday: bool) -> String {
+    let month = words.months[date.month0() as usize];
+    let day_month = format!("{}{} {month}", date.day(), words.day_suffix);
+    if with_weekday {
+        let weekday = words.weekdays[date.weekday().num_days_from_monday() as usize];
+        format!("{weekday} {day_month}")
+    } else {
+        day_month
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
