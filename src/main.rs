@@ -1,1 +1,77 @@
-fn main(){}
+//! The `eventscreen` command: parses arguments, sets up logging, runs a command and
+//! maps its outcome to an exit code (78 for config problems, as systemd expects).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use eventscreen::commands::{self, Outcome};
+
+/// Shows a library's events (from its DPL CMS feed) on a TV in the foyer.
+#[derive(Parser)]
+#[command(name = "eventscreen", version, about)]
+struct Cli {
+    /// The config file [default: $EVENTSCREEN_CONFIG, else /etc/eventscreen/eventscreen.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Use the built-in demo events and config: no CMS, no network
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the rotating schedule full screen (the default)
+    Run {
+        /// A normal window instead of full screen
+        #[arg(long)]
+        windowed: bool,
+    },
+    /// Write the frame a screen would show at an instant to a PNG (uses the cache, never the network)
+    Render {
+        #[arg(long, value_name = "FILE.png")]
+        out: PathBuf,
+        /// The instant, e.g. 2026-11-23T10:00:00+01:00 [default: now]
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Which page, from 1
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Frame size in pixels
+        #[arg(long, default_value = "1920x1080", value_name = "WxH")]
+        size: String,
+    },
+    /// Refresh the cache once from every source
+    Fetch,
+    /// Check a config file and print every problem
+    CheckConfig {
+        /// [default: as --config]
+        file: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    commands::init_logging();
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Run { windowed: false }) {
+        Command::Run { windowed } => commands::run(cli.config.as_deref(), cli.demo, windowed),
+        Command::Render { out, at, page, size } => {
+            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, &out)
+        }
+        Command::Fetch => commands::fetch(cli.config.as_deref()),
+        Command::CheckConfig { file } => commands::check_config(file.as_deref().or(cli.config.as_deref())),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::ConfigError(message) => {
+            eprintln!("{message}");
+            ExitCode::from(commands::EXIT_CONFIG)
+        }
+        Outcome::Failure(error) => {
+            eprintln!("eventscreen: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -11,11 +11,12 @@ pub struct Layout {
 /// The layout for a frame of `width` × `height` pixels.
 ///
 /// Type is sized relative to the frame (see `ui/theme.slint`), so the row count
-/// depends only on the orientation: text never shrinks to fit more rows.
+/// depends only on the orientation: text never shrinks to fit more rows. Each row
+/// has room for a two-line title and the place line.
 pub fn layout_for(width: u32, height: u32) -> Layout {
     let portrait = height > width;
     Layout {
-        rows_per_page: if portrait { 9 } else { 6 },
+        rows_per_page: if portrait { 8 } else { 5 },
         portrait,
     }
 }
@@ -61,8 +62,8 @@ mod tests {
 
     #[test]
     fn orientation_decides_rows() {
-        assert_eq!(layout_for(1920, 1080), Layout { rows_per_page: 6, portrait: false });
-        assert_eq!(layout_for(1280, 720), Layout { rows_per_page: 6, portrait: false });
-        assert_eq!(layout_for(1080, 1920), Layout { rows_per_page: 9, portrait: true });
+        assert_eq!(layout_for(1920, 1080), Layout { rows_per_page: 5, portrait: false });
+        assert_eq!(layout_for(1280, 720), Layout { rows_per_page: 5, portrait: false });
+        assert_eq!(layout_for(1080, 1920), Layout { rows_per_page: 8, portrait: true });
     }
 }

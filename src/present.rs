@@ -47,7 +47,7 @@ const SOON_MINUTES: i64 = 15;
 pub fn header(now: DateTime<Utc>, tz: Tz, language: Language) -> Header {
     let local = now.with_timezone(&tz);
     Header {
-        date: capitalise(&long_date(local.date_naive(), texts(language), true)),
+        date: capitalise(&long_date(local.date_naive(), texts(language))),
         clock: format!("{:02}:{:02}", local.hour(), local.minute()),
     }
 }
@@ -85,16 +85,18 @@ pub fn day_label(day: NaiveDate, today: NaiveDate, words: &Texts) -> String {
     match (day - today).num_days() {
         0 => words.today.to_string(),
         1 => words.tomorrow.to_string(),
-        _ => capitalise(&long_date(day, words, true)),
+        _ => capitalise(&long_date(day, words)),
     }
 }
 
-/// "14:00–15:30", "Hele dagen", or "til 12. december" for exhibitions and the like.
+/// "14:00–15:30", "Hele dagen", or "til 12. dec." for exhibitions and the like.
 pub fn time_range(event: &Event, tz: Tz, words: &Texts) -> String {
     let start = event.start.with_timezone(&tz);
     let end = event.end.with_timezone(&tz);
     if spans_days(event, tz) {
-        return format!("{} {}", words.until, long_date(end.date_naive(), words, false));
+        let end_day = end.date_naive();
+        let month = words.months_short[end_day.month0() as usize];
+        return format!("{} {}{} {month}", words.until, end_day.day(), words.day_suffix);
     }
     if event.all_day {
         return words.all_day.to_string();
@@ -155,16 +157,11 @@ fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts) -> (String, Ba
     }
 }
 
-/// "fredag 27. november" / "Friday 27 November"; without the weekday: "12. december".
-fn long_date(date: NaiveDate, words: &Texts, with_weekday: bool) -> String {
+/// "fredag 27. november" / "Friday 27 November".
+fn long_date(date: NaiveDate, words: &Texts) -> String {
     let month = words.months[date.month0() as usize];
-    let day_month = format!("{}{} {month}", date.day(), words.day_suffix);
-    if with_weekday {
-        let weekday = words.weekdays[date.weekday().num_days_from_monday() as usize];
-        format!("{weekday} {day_month}")
-    } else {
-        day_month
-    }
+    let weekday = words.weekdays[date.weekday().num_days_from_monday() as usize];
+    format!("{weekday} {}{} {month}", date.day(), words.day_suffix)
 }
 
 fn capitalise(text: &str) -> String {

@@ -29,6 +29,8 @@ pub struct Texts {
     /// Monday first.
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
+    /// For the narrow time column: "til 12. dec.".
+    pub months_short: [&'static str; 12],
 }
 
 pub const DANISH: Texts = Texts {
@@ -53,6 +55,9 @@ pub const DANISH: Texts = Texts {
     months: [
         "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
         "november", "december",
+    ],
+    months_short: [
+        "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
     ],
 };
 
@@ -79,6 +84,7 @@ pub const ENGLISH: Texts = Texts {
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",
     ],
+    months_short: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 };
 
 pub fn texts(language: Language) -> &'static Texts {

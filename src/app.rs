@@ -1,0 +1,187 @@
+//! `eventscreen run`: shows the cached schedule at once, refreshes in the
+//! background, rotates pages and ticks the clock until the window closes or the
+//! process is asked to stop.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context};
+use slint::{ComponentHandle, Timer, TimerMode};
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::frame::{build_frame, page_count, DataAge};
+use crate::paginate::{layout_for, next_page, Layout};
+use crate::refresh::{load_cached, RefreshLoop, Snapshot};
+use crate::ui::bridge::show_frame;
+use crate::ui::MainWindow;
+
+/// How `run` was asked to start.
+pub struct RunOptions {
+    pub config: Config,
+    pub cache_dir: PathBuf,
+    /// Built-in demo events instead of the configured sources (no network).
+    pub demo: bool,
+    pub windowed: bool,
+}
+
+/// What is on screen now; lives on the UI thread.
+struct Screen {
+    config: Config,
+    snapshot: Snapshot,
+    page_index: usize,
+    shown_minute: String,
+}
+
+impl Screen {
+    fn layout(window: &MainWindow) -> Layout {
+        let size = window.window().size();
+        layout_for(size.width.max(1), size.height.max(1))
+    }
+
+    fn age(&self) -> DataAge {
+        DataAge { last_success: self.snapshot.last_success, stale_after: stale_after(&self.config) }
+    }
+
+    fn draw(&mut self, window: &MainWindow) {
+        let now = crate::clock::now();
+        let layout = Screen::layout(window);
+        let frame = build_frame(&self.snapshot.events, &self.config, self.age(), now, &layout, self.page_index);
+        self.page_index = frame.page_index;
+        self.shown_minute = frame.header.clock.clone();
+        show_frame(window, &frame, layout.rows_per_page);
+    }
+
+    fn rotate(&mut self, window: &MainWindow) {
+        let now = crate::clock::now();
+        let n_pages = page_count(&self.snapshot.events, &self.config, now, &Screen::layout(window));
+        self.page_index = next_page(self.page_index, n_pages);
+        self.draw(window);
+    }
+
+    /// Redraws only when the minute on the clock has changed.
+    fn tick(&mut self, window: &MainWindow) {
+        let clock = crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
+        if clock != self.shown_minute {
+            self.draw(window);
+        }
+    }
+}
+
+/// Data older than three polling intervals (at least 30 minutes) is called stale.
+pub fn stale_after(config: &Config) -> chrono::Duration {
+    chrono::Duration::minutes(i64::from(config.fetch.interval_minutes * 3).max(30))
+}
+
+pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+    let snapshot = if options.demo {
+        let now = crate::clock::now();
+        Snapshot { events: crate::demo::demo_events(now, options.config.screen.timezone), last_success: Some(now) }
+    } else {
+        load_cached(&options.config, &options.cache_dir)
+    };
+    tracing::info!(events = snapshot.events.len(), "starting from the cache");
+    let window = MainWindow::new().context("opening the window (is a display available?)")?;
+    if !options.windowed {
+        window.window().set_fullscreen(true);
+    }
+    let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
+    let screen = Rc::new(RefCell::new(Screen { config: options.config.clone(), snapshot, page_index: 0, shown_minute: String::new() }));
+    screen.borrow_mut().draw(&window);
+    SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
+
+    let rotation = Timer::default();
+    let weak = window.as_weak();
+    let state = screen.clone();
+    rotation.start(TimerMode::Repeated, rotate_every, move || {
+        if let Some(window) = weak.upgrade() {
+            state.borrow_mut().rotate(&window);
+        }
+    });
+    let clock = Timer::default();
+    let weak = window.as_weak();
+    let state = screen.clone();
+    clock.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+        if let Some(window) = weak.upgrade() {
+            state.borrow_mut().tick(&window);
+        }
+    });
+
+    let (stop_sender, stop) = watch::channel(false);
+    let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, stop.clone()));
+    let signals = runtime.spawn(quit_on_signal(stop));
+    let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
+    let _ = stop_sender.send(true);
+    if let Some(handle) = refresher {
+        let _ = runtime.block_on(handle);
+    }
+    signals.abort();
+    SCREEN.with(|cell| cell.borrow_mut().take());
+    result
+}
+
+/// Starts the refresh loop on the runtime; each new snapshot is handed to the UI thread.
+fn spawn_refresh(
+    options: &RunOptions,
+    runtime: &tokio::runtime::Runtime,
+    window: &MainWindow,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let weak = window.as_weak();
+    let fetch_settings = &options.config.fetch;
+    let fetcher = match crate::fetch::Fetcher::new(fetch_settings, Duration::from_secs(5)) {
+        Ok(fetcher) => fetcher,
+        Err(error) => {
+            tracing::error!("{error}");
+            return runtime.spawn(async {});
+        }
+    };
+    let refresh = RefreshLoop {
+        fetcher,
+        config: options.config.clone(),
+        cache_dir: options.cache_dir.clone(),
+        interval: Duration::from_secs(u64::from(fetch_settings.interval_minutes) * 60),
+    };
+    runtime.spawn(refresh.run(
+        move |snapshot| {
+            let _ = weak.upgrade_in_event_loop(move |window| {
+                SCREEN.with(|cell| {
+                    if let Some(screen) = cell.borrow().as_ref() {
+                        let mut screen = screen.borrow_mut();
+                        screen.snapshot = snapshot;
+                        screen.draw(&window);
+                    }
+                });
+            });
+        },
+        stop,
+    ))
+}
+
+thread_local! {
+    /// The UI thread's screen state, reachable from closures sent by other threads
+    /// (which cannot carry the `Rc`).
+    static SCREEN: RefCell<Option<Rc<RefCell<Screen>>>> = const { RefCell::new(None) };
+}
+
+async fn quit_on_signal(mut stop: watch::Receiver<bool>) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+        _ = stop.wait_for(|stop| *stop) => return,
+    }
+    tracing::info!("stopping");
+    let _ = slint::invoke_from_event_loop(|| {
+        let _ = slint::quit_event_loop();
+    });
+}

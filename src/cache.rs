@@ -1,0 +1,145 @@
+//! The on-disk cache of the last good feed per source.
+//!
+//! One file per source holds a header line, a JSON metadata line and the raw
+//! body, so metadata and body are replaced together or not at all. Writes go to a
+//! temporary file that is fsynced, renamed over the old file, and the directory is
+//! fsynced: after a power cut the file is the old version or the new one. A file
+//! whose length or SHA-256 does not match its metadata is ignored, never trusted.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const MAGIC: &str = "eventscreen-feed-cache v1";
+
+/// What we know about a cached body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheMeta {
+    pub url: String,
+    pub fetched_at: DateTime<Utc>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The server's `Date` header, a hint when the local clock is not trusted.
+    pub http_date: Option<DateTime<Utc>>,
+    pub body_len: usize,
+    /// Hex SHA-256 of the body.
+    pub body_sha256: String,
+}
+
+/// A cached feed that passed its integrity check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedFeed {
+    pub meta: CacheMeta,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("reading {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("writing {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{path} is damaged ({reason}); it is ignored and will be replaced by the next good fetch")]
+    Corrupt { path: PathBuf, reason: String },
+}
+
+/// The file that caches the feed at `url` inside `dir`.
+pub fn feed_path(dir: &Path, url: &str) -> PathBuf {
+    let digest = Sha256::digest(url.as_bytes());
+    dir.join("feeds").join(format!("{}.cache", hex(&digest[..12])))
+}
+
+/// Reads the cached feed for `url`; `Ok(None)` when there is none yet.
+pub fn read_feed(dir: &Path, url: &str) -> Result<Option<CachedFeed>, CacheError> {
+    let path = feed_path(dir, url);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(CacheError::Read { path, source }),
+    };
+    decode(&bytes, url).map(Some).map_err(|reason| CacheError::Corrupt { path, reason })
+}
+
+/// Replaces the cached feed for `meta.url` atomically.
+pub fn write_feed(dir: &Path, meta_in: &CacheMeta, body: &[u8]) -> Result<(), CacheError> {
+    let meta = CacheMeta {
+        body_len: body.len(),
+        body_sha256: hex(&Sha256::digest(body)),
+        ..meta_in.clone()
+    };
+    let mut bytes = format!("{MAGIC}\n").into_bytes();
+    let meta_json = serde_json::to_string(&meta).map_err(|error| CacheError::Write {
+        path: feed_path(dir, &meta.url),
+        source: std::io::Error::other(error),
+    })?;
+    bytes.extend_from_slice(meta_json.as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(body);
+    write_atomic(&feed_path(dir, &meta.url), &bytes)
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+    let fail = |source| CacheError::Write { path: path.to_path_buf(), source };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(fail)?;
+    let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("cache");
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)?;
+        // Make the rename itself durable.
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(fail)
+}
+
+fn decode(bytes: &[u8], url: &str) -> Result<CachedFeed, String> {
+    let mut parts = bytes.splitn(3, |byte| *byte == b'\n');
+    let magic = parts.next().unwrap_or_default();
+    if magic != MAGIC.as_bytes() {
+        return Err("not an eventscreen cache file".into());
+    }
+    let meta_line = parts.next().ok_or("the metadata line is missing")?;
+    let meta: CacheMeta = serde_json::from_slice(meta_line).map_err(|error| format!("bad metadata: {error}"))?;
+    let body = parts.next().ok_or("the body is missing")?;
+    if meta.url != url {
+        return Err(format!("it belongs to {}", meta.url));
+    }
+    if body.len() != meta.body_len {
+        return Err(format!("the body has {} bytes, expected {}", body.len(), meta.body_len));
+    }
+    if hex(&Sha256::digest(body)) != meta.body_sha256 {
+        return Err("the body's checksum does not match".into());
+    }
+    Ok(CachedFeed { meta, body: body.to_vec() })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The cache directory: the config's `cache.dir`, else systemd's `$CACHE_DIRECTORY`
+/// (the first entry if it lists several), else the user's XDG cache directory.
+pub fn resolve_dir(configured: Option<&Path>) -> PathBuf {
+    if let Some(dir) = configured {
+        return dir.to_path_buf();
+    }
+    if let Some(list) = std::env::var_os("CACHE_DIRECTORY") {
+        if let Some(first) = list.to_string_lossy().split(':').find(|part| !part.is_empty()) {
+            return PathBuf::from(first);
+        }
+    }
+    directories::ProjectDirs::from("dk", "eventscreen", "eventscreen")
+        .map(|dirs| dirs.cache_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("/var/cache/eventscreen"))
+}

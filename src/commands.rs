@@ -1,0 +1,140 @@
+//! The bodies of the CLI commands, between argument parsing (`main.rs`) and the
+//! modules that do the work. Each returns an [`Outcome`] that maps to an exit code.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, Utc};
+
+use crate::app::{run as run_screen, RunOptions};
+use crate::config::{load, Config, ConfigError};
+use crate::refresh::refresh_all;
+use crate::render::{render as render_frame, RenderOptions};
+
+/// `EX_CONFIG` from sysexits.h; the systemd unit does not restart on it.
+pub const EXIT_CONFIG: u8 = 78;
+
+pub enum Outcome {
+    Success,
+    /// Every problem, one per line, ready to print.
+    ConfigError(String),
+    Failure(anyhow::Error),
+}
+
+impl From<anyhow::Result<()>> for Outcome {
+    fn from(result: anyhow::Result<()>) -> Outcome {
+        match result {
+            Ok(()) => Outcome::Success,
+            Err(error) => Outcome::Failure(error),
+        }
+    }
+}
+
+/// Logs go to stderr (the journal under systemd, which adds its own timestamps).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("EVENTSCREEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        builder.without_time().with_ansi(false).init();
+    } else {
+        builder.init();
+    }
+}
+
+fn load_config(explicit: Option<&Path>, demo: bool) -> Result<Config, Outcome> {
+    if demo {
+        return Ok(crate::demo::demo_config());
+    }
+    let path = load::resolve_path(explicit);
+    load::load(&path).map_err(|error| match error {
+        ConfigError::Invalid { .. } => Outcome::ConfigError(format!(
+            "{error}\n{}: the config has problems; fix the lines above (eventscreen check-config shows them again)",
+            path.display()
+        )),
+        ConfigError::Read { .. } => Outcome::ConfigError(format!("{error}\nwrite a config there, or pass --config FILE (see config/eventscreen.toml)")),
+    })
+}
+
+pub fn check_config(file: Option<&Path>) -> Outcome {
+    match load_config(file, false) {
+        Ok(config) => {
+            println!("{}: ok ({} source(s))", load::resolve_path(file).display(), config.sources.len());
+            Outcome::Success
+        }
+        Err(outcome) => outcome,
+    }
+}
+
+pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool) -> Outcome {
+    let config = match load_config(config_path, demo) {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
+    let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),
+    };
+    run_screen(RunOptions { config, cache_dir, demo, windowed }, &runtime).into()
+}
+
+pub fn render(config_path: Option<&Path>, demo: bool, at: Option<&str>, page: usize, size: &str, out: &Path) -> Outcome {
+    let config = match load_config(config_path, demo) {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
+    let options = (|| {
+        let at = match at {
+            Some(text) => DateTime::parse_from_rfc3339(text)
+                .with_context(|| format!("--at {text}: use an RFC 3339 time like 2026-11-23T10:00:00+01:00"))?
+                .with_timezone(&Utc),
+            None => crate::clock::now(),
+        };
+        let (width, height) = parse_size(size)?;
+        anyhow::ensure!(page >= 1, "--page counts from 1");
+        Ok(RenderOptions {
+            cache_dir: crate::cache::resolve_dir(config.cache.dir.as_deref()),
+            config,
+            demo,
+            at,
+            page_index: page - 1,
+            width,
+            height,
+            out: out.to_path_buf(),
+        })
+    })();
+    options.and_then(|options| render_frame(&options)).into()
+}
+
+pub fn fetch(config_path: Option<&Path>) -> Outcome {
+    let config = match load_config(config_path, false) {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
+    let result = (|| {
+        let dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
+        let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
+        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, crate::clock::now()));
+        let failed: Vec<String> = reports
+            .iter()
+            .filter_map(|report| report.result.as_ref().err().map(|error| format!("{}: {error}", report.label)))
+            .collect();
+        anyhow::ensure!(failed.is_empty(), "{} of {} source(s) failed; the cache keeps their last good feed:\n{}", failed.len(), reports.len(), failed.join("\n"));
+        Ok(())
+    })();
+    result.into()
+}
+
+/// "1920x1080" → (1920, 1080); sizes from 320 to 7680 pixels a side.
+pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
+    let parse = || {
+        let (width, height) = text.split_once(['x', 'X', '×'])?;
+        Some((width.trim().parse::<u32>().ok()?, height.trim().parse::<u32>().ok()?))
+    };
+    match parse() {
+        Some((width, height)) if (320..=7680).contains(&width) && (320..=7680).contains(&height) => Ok((width, height)),
+        _ => Err(anyhow!("--size {text}: use WIDTHxHEIGHT, e.g. 1920x1080 or 1080x1920")),
+    }
+}

@@ -1,0 +1,89 @@
+//! Everything one frame shows, computed from (events, config, now, layout, page):
+//! the pure heart of both the live screen and `eventscreen render`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::Config;
+use crate::feed::Event;
+use crate::paginate::{paginate, Layout};
+use crate::present::{header, rows, Header, Row};
+use crate::schedule::{schedule, Filter};
+use crate::texts::texts;
+
+/// A frame, ready for the UI bridge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub library_name: String,
+    pub header: Header,
+    pub rows: Vec<Row>,
+    /// Clamped into `0..page_count` (0 when there are no pages).
+    pub page_index: usize,
+    pub page_count: usize,
+    pub empty_title: String,
+    pub empty_detail: String,
+    /// "Sidst opdateret 08:15" when the data is old, else empty.
+    pub status_note: String,
+}
+
+/// How fresh the data behind a frame is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataAge {
+    /// When the newest successful fetch (200 or 304) happened, if ever.
+    pub last_success: Option<DateTime<Utc>>,
+    /// Data older than this gets the quiet "last updated" note.
+    pub stale_after: Duration,
+}
+
+/// Builds the frame for page `page_index` (wrapped into range) at `now`.
+pub fn build_frame(
+    events: &[Event],
+    config: &Config,
+    age: DataAge,
+    now: DateTime<Utc>,
+    layout: &Layout,
+    page_index: usize,
+) -> Frame {
+    let tz = config.screen.timezone;
+    let language = config.screen.language;
+    let words = texts(language);
+    let shown = schedule(events, &Filter::from_config(config), now, tz);
+    let pages = paginate(&shown, layout);
+    let page_index = if page_index < pages.len() { page_index } else { 0 };
+    let rows = pages.get(page_index).map(|page| rows(page, now, tz, language)).unwrap_or_default();
+    let empty_detail = match &config.library.website {
+        Some(website) => format!("{} {website}", words.see_website),
+        None => String::new(),
+    };
+    Frame {
+        library_name: config.library.name.clone(),
+        header: header(now, tz, language),
+        rows,
+        page_index,
+        page_count: pages.len(),
+        empty_title: words.no_events.to_string(),
+        empty_detail,
+        status_note: status_note(age, now, config),
+    }
+}
+
+/// Number of pages at `now`, for the rotation timer.
+pub fn page_count(events: &[Event], config: &Config, now: DateTime<Utc>, layout: &Layout) -> usize {
+    let shown = schedule(events, &Filter::from_config(config), now, config.screen.timezone);
+    paginate(&shown, layout).len()
+}
+
+fn status_note(age: DataAge, now: DateTime<Utc>, config: &Config) -> String {
+    let words = texts(config.screen.language);
+    match age.last_success {
+        Some(when) if now - when > age.stale_after => {
+            let local = when.with_timezone(&config.screen.timezone);
+            let today = now.with_timezone(&config.screen.timezone).date_naive();
+            if local.date_naive() == today {
+                format!("{} {}", words.last_updated, local.format("%H:%M"))
+            } else {
+                format!("{} {}", words.last_updated, local.format("%d.%m. %H:%M"))
+            }
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,170 @@
+//! Keeps the events current: loads the cache at start, then polls every source,
+//! validates what arrives, caches it, and hands the merged events to the screen.
+//!
+//! A body is written to the cache only after it parsed as a feed, so a 500 page,
+//! a truncated body or HTML never replaces the last good schedule.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use tokio::sync::watch;
+
+use crate::cache::{self, CacheMeta};
+use crate::config::{Config, Source};
+use crate::feed::{parse_feed, Event};
+use crate::fetch::{FetchOutcome, Fetcher, Validators};
+
+/// The events of every source and how fresh they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub events: Vec<Event>,
+    /// Newest successful contact with any source (200 or 304), if ever.
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+/// What happened to one source in one refresh, for the log and the exit code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReport {
+    pub label: String,
+    pub result: Result<SourceUpdate, String>,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceUpdate {
+    Unchanged,
+    Updated { bytes: usize, events: usize, skipped: usize },
+}
+
+/// Reads every source's cached feed. Missing or damaged files are logged and skipped.
+pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
+    let mut snapshot = Snapshot::default();
+    for (index, source) in config.sources.iter().enumerate() {
+        let cached = match cache::read_feed(dir, source.url.as_str()) {
+            Ok(Some(cached)) => cached,
+            Ok(None) => continue,
+            Err(error) => {
+                tracing::warn!("{error}");
+                continue;
+            }
+        };
+        match parse_feed(&cached.body, index) {
+            Ok(feed) => {
+                snapshot.events.extend(feed.events);
+                snapshot.last_success = snapshot.last_success.max(Some(cached.meta.fetched_at));
+            }
+            Err(error) => tracing::warn!("cached feed for {}: {error}", source.label),
+        }
+    }
+    snapshot
+}
+
+/// Fetches one source and, when a new valid feed arrived, caches it.
+pub async fn refresh_source(fetcher: &Fetcher, source: &Source, index: usize, dir: &Path, now: DateTime<Utc>) -> SourceReport {
+    let started = Instant::now();
+    let result = refresh_source_inner(fetcher, source, index, dir, now).await;
+    let report = SourceReport {
+        label: source.label.clone(),
+        result: result.map_err(|error| format!("{error:#}")),
+        duration: started.elapsed(),
+    };
+    log_report(&report);
+    report
+}
+
+async fn refresh_source_inner(
+    fetcher: &Fetcher,
+    source: &Source,
+    index: usize,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SourceUpdate> {
+    let cached = cache::read_feed(dir, source.url.as_str()).unwrap_or_else(|error| {
+        tracing::warn!("{error}");
+        None
+    });
+    let validators = cached
+        .as_ref()
+        .map(|cached| Validators { etag: cached.meta.etag.clone(), last_modified: cached.meta.last_modified.clone() })
+        .unwrap_or_default();
+    let fresh = match fetcher.fetch(&source.url, &validators).await? {
+        FetchOutcome::Unchanged { .. } if cached.is_some() => return Ok(SourceUpdate::Unchanged),
+        // A 304 for a copy we no longer have: ask again without validators.
+        FetchOutcome::Unchanged { .. } => match fetcher.fetch(&source.url, &Validators::default()).await? {
+            FetchOutcome::Fresh(fresh) => fresh,
+            FetchOutcome::Unchanged { .. } => anyhow::bail!("the server answered 304 to a request without validators"),
+        },
+        FetchOutcome::Fresh(fresh) => fresh,
+    };
+    let feed = parse_feed(&fresh.body, index).with_context(|| format!("reading the feed from {}", source.url))?;
+    let unchanged_body = cached.as_ref().is_some_and(|cached| cached.body == fresh.body);
+    if !unchanged_body || cached.as_ref().is_some_and(|cached| cached.meta.etag != fresh.etag) {
+        let meta = CacheMeta {
+            url: source.url.to_string(),
+            fetched_at: now,
+            etag: fresh.etag,
+            last_modified: fresh.last_modified,
+            http_date: fresh.http_date,
+            body_len: 0,
+            body_sha256: String::new(),
+        };
+        cache::write_feed(dir, &meta, &fresh.body).context("saving the feed to the cache")?;
+    }
+    Ok(SourceUpdate::Updated { bytes: fresh.body.len(), events: feed.events.len(), skipped: feed.warnings.len() })
+}
+
+/// One log line per fetch: source, outcome, size, time, events accepted/skipped.
+fn log_report(report: &SourceReport) {
+    let millis = report.duration.as_millis();
+    match &report.result {
+        Ok(SourceUpdate::Unchanged) => tracing::info!(source = %report.label, ms = millis, "feed unchanged (304)"),
+        Ok(SourceUpdate::Updated { bytes, events, skipped }) => {
+            tracing::info!(source = %report.label, bytes, events, skipped, ms = millis, "feed updated");
+        }
+        Err(error) => tracing::warn!(source = %report.label, ms = millis, "feed not updated, keeping the last good one: {error}"),
+    }
+}
+
+/// Refreshes every source once (in order) and returns the reports.
+pub async fn refresh_all(fetcher: &Fetcher, config: &Config, dir: &Path, now: DateTime<Utc>) -> Vec<SourceReport> {
+    let mut reports = Vec::with_capacity(config.sources.len());
+    for (index, source) in config.sources.iter().enumerate() {
+        reports.push(refresh_source(fetcher, source, index, dir, now).await);
+    }
+    reports
+}
+
+/// Everything the refresh loop needs, passed in so tests can point it anywhere.
+pub struct RefreshLoop {
+    pub fetcher: Fetcher,
+    pub config: Config,
+    pub cache_dir: PathBuf,
+    pub interval: Duration,
+}
+
+impl RefreshLoop {
+    /// Polls until `shutdown` turns true, calling `publish` after every round with
+    /// the merged events. The first round starts at once; later rounds wait the
+    /// interval ± 10 % so a fleet of screens spreads out.
+    pub async fn run(self, publish: impl Fn(Snapshot), mut shutdown: watch::Receiver<bool>) {
+        let mut last_success = None;
+        loop {
+            let now = crate::clock::now();
+            let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now).await;
+            let mut snapshot = load_cached(&self.config, &self.cache_dir);
+            if reports.iter().any(|report| report.result.is_ok()) {
+                last_success = Some(now);
+            }
+            snapshot.last_success = snapshot.last_success.max(last_success);
+            publish(snapshot);
+            let jitter = rand::rng().random_range(0.9..1.1);
+            tokio::select! {
+                _ = tokio::time::sleep(self.interval.mul_f64(jitter)) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+}

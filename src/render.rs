@@ -1,0 +1,49 @@
+//! `eventscreen render`: the exact frame a screen would show at an instant,
+//! written as a PNG through the software renderer. Reads the cache, never the network.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::frame::{build_frame, DataAge};
+use crate::paginate::layout_for;
+use crate::refresh::{load_cached, Snapshot};
+
+pub struct RenderOptions {
+    pub config: Config,
+    pub cache_dir: PathBuf,
+    pub demo: bool,
+    pub at: DateTime<Utc>,
+    /// 0-based.
+    pub page_index: usize,
+    pub width: u32,
+    pub height: u32,
+    pub out: PathBuf,
+}
+
+pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
+    let snapshot = if options.demo {
+        Snapshot {
+            events: crate::demo::demo_events(options.at, options.config.screen.timezone),
+            last_success: Some(options.at),
+        }
+    } else {
+        load_cached(&options.config, &options.cache_dir)
+    };
+    let layout = layout_for(options.width, options.height);
+    let age = DataAge { last_success: snapshot.last_success, stale_after: crate::app::stale_after(&options.config) };
+    let frame = build_frame(&snapshot.events, &options.config, age, options.at, &layout, options.page_index);
+    if frame.page_count > 0 && options.page_index >= frame.page_count {
+        tracing::warn!("page {} does not exist at that time (there are {}); showing page 1", options.page_index + 1, frame.page_count);
+    }
+    crate::ui::headless::render_png(&frame, layout.rows_per_page, options.width, options.height, &options.out)?;
+    tracing::info!(
+        events = snapshot.events.len(),
+        page = frame.page_index + 1,
+        pages = frame.page_count,
+        "wrote {}",
+        options.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The Slint side: code generated from `ui/main.slint`, the bridge that copies a
+//! [`crate::frame::Frame`] into it, and the headless renderer behind `render`.
+
+pub mod bridge;
+pub mod headless;
+
+// Generated from ui/*.slint by build.rs; lints on generated code are not ours to fix.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+mod generated {
+    slint::include_modules!();
+}
+
+pub use generated::{BadgeKind, EventRow, MainWindow, ScheduleAdapter};
