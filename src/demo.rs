@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use crate::config::{parse, Config};
 use crate::feed::{parse_feed, Event};
 
-/// `make-feed --now 2026-11-23T10:00:00+01:00 --count 60 --seed 3 --days 21 --wire`.
+/// `make-feed --now 2026-11-23T10:00:00+01:00 --count 90 --seed 8 --days 14 --wire`.
 const DEMO_FEED: &[u8] = include_bytes!("demo-feed.json");
 const DEMO_FEED_DAY: (i32, u32, u32) = (2026, 11, 23);
 
@@ -65,11 +65,13 @@ mod tests {
         let tz = chrono_tz::Europe::Copenhagen;
         let now = DateTime::parse_from_rfc3339("2027-03-29T09:00:00+02:00").expect("instant").with_timezone(&Utc);
         let events = demo_events(now, tz);
-        assert_eq!(events.len(), 60);
+        assert_eq!(events.len(), 90);
         let original = parse_feed(DEMO_FEED, 0).expect("valid");
         let time = |event: &Event| event.start.with_timezone(&tz).format("%H:%M").to_string();
         // Summer time in 2027-03-29, winter in the original: wall clock is kept.
-        assert!(events.iter().zip(&original.events).all(|(moved, orig)| time(moved) == time(orig)));
+        for (moved, orig) in events.iter().zip(&original.events) {
+            assert_eq!(time(moved), time(orig), "{} {} -> {}", orig.title, orig.start, moved.start);
+        }
         let today = now.with_timezone(&tz).date_naive();
         assert!(events.iter().any(|event| event.start.with_timezone(&tz).date_naive() == today));
         assert_eq!(demo_config().library.name, "Hovedbiblioteket");
