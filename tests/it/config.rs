@@ -1,0 +1,45 @@
+//! The sample config and `check-config`, as staff use them.
+
+use crate::support::{eventscreen, text};
+
+#[test]
+fn sample_config_is_valid_and_documents_every_section() {
+    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/eventscreen.toml")).expect("sample");
+    let config = eventscreen::config::parse::parse(&sample).expect("the sample config parses");
+    assert_eq!(config.library.name, "Hovedbiblioteket");
+    for section in ["[library]", "[[sources]]", "[screen]", "[schedule]", "[fetch]", "[cache]"] {
+        assert!(sample.contains(section), "the sample config documents {section}");
+    }
+    let output = eventscreen(&["check-config", concat!(env!("CARGO_MANIFEST_DIR"), "/config/eventscreen.toml")]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+#[test]
+fn check_config_prints_every_problem_with_its_line_and_exits_78() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("eventscreen.toml");
+    std::fs::write(
+        &path,
+        "[library]\nname = \"Hovedbiblioteket\"\n\n[[sources]]\nurl = \"https://bibliotek.example.dk/api/v1/events\"\n\n[screen]\nnmae = \"Foyer\"\ntimezone = \"Europe/Copenhagn\"\n",
+    )
+    .expect("write");
+    let output = eventscreen(&["check-config", path.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = text(&output.stderr);
+    let file = path.display();
+    assert!(
+        stderr.contains(&format!("{file}:8:1: screen.nmae: unknown key \"nmae\"; did you mean \"name\"?")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{file}:9:12: screen.timezone: unknown time zone \"Europe/Copenhagn\"; use a name like \"Europe/Copenhagen\"")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_config_file_says_where_it_looked() {
+    let output = eventscreen(&["check-config", "/nonexistent/eventscreen.toml"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(text(&output.stderr).contains("reading /nonexistent/eventscreen.toml"));
+}

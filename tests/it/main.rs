@@ -1,0 +1,10 @@
+//! Integration tests against real parts: a loopback HTTP server, the disk, the
+//! `eventscreen` binary and PNG frames from Slint's software renderer.
+
+mod cache;
+mod cli;
+mod config;
+mod fetch;
+mod render;
+mod server;
+mod support;
