@@ -63,7 +63,8 @@ impl Screen {
 
     /// Redraws only when the minute on the clock has changed.
     fn tick(&mut self, window: &MainWindow) {
-        let clock = crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
+        let clock =
+            crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
         if clock != self.shown_minute {
             self.draw(window);
         }
@@ -88,7 +89,12 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         window.window().set_fullscreen(true);
     }
     let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
-    let screen = Rc::new(RefCell::new(Screen { config: options.config.clone(), snapshot, page_index: 0, shown_minute: String::new() }));
+    let screen = Rc::new(RefCell::new(Screen {
+        config: options.config.clone(),
+        snapshot,
+        page_index: 0,
+        shown_minute: String::new(),
+    }));
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
 

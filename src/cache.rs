@@ -66,16 +66,10 @@ pub fn read_feed(dir: &Path, url: &str) -> Result<Option<CachedFeed>, CacheError
 
 /// Replaces the cached feed for `meta.url` atomically.
 pub fn write_feed(dir: &Path, meta_in: &CacheMeta, body: &[u8]) -> Result<(), CacheError> {
-    let meta = CacheMeta {
-        body_len: body.len(),
-        body_sha256: hex(&Sha256::digest(body)),
-        ..meta_in.clone()
-    };
+    let meta = CacheMeta { body_len: body.len(), body_sha256: hex(&Sha256::digest(body)), ..meta_in.clone() };
     let mut bytes = format!("{MAGIC}\n").into_bytes();
-    let meta_json = serde_json::to_string(&meta).map_err(|error| CacheError::Write {
-        path: feed_path(dir, &meta.url),
-        source: std::io::Error::other(error),
-    })?;
+    let meta_json = serde_json::to_string(&meta)
+        .map_err(|error| CacheError::Write { path: feed_path(dir, &meta.url), source: std::io::Error::other(error) })?;
     bytes.extend_from_slice(meta_json.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(body);

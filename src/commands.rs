@@ -35,8 +35,11 @@ pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("EVENTSCREEN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder =
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).with_ansi(colour);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(colour);
     if std::env::var_os("JOURNAL_STREAM").is_some() {
         builder.without_time().init();
     } else {
@@ -54,7 +57,9 @@ fn load_config(explicit: Option<&Path>, demo: bool) -> Result<Config, Outcome> {
             "{error}\n{}: the config has problems; fix the lines above (eventscreen check-config shows them again)",
             path.display()
         )),
-        ConfigError::Read { .. } => Outcome::ConfigError(format!("{error}\nwrite a config there, or pass --config FILE (see config/eventscreen.toml)")),
+        ConfigError::Read { .. } => Outcome::ConfigError(format!(
+            "{error}\nwrite a config there, or pass --config FILE (see config/eventscreen.toml)"
+        )),
     })
 }
 
@@ -81,7 +86,14 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool) -> Outcome {
     run_screen(RunOptions { config, cache_dir, demo, windowed }, &runtime).into()
 }
 
-pub fn render(config_path: Option<&Path>, demo: bool, at: Option<&str>, page: usize, size: &str, out: &Path) -> Outcome {
+pub fn render(
+    config_path: Option<&Path>,
+    demo: bool,
+    at: Option<&str>,
+    page: usize,
+    size: &str,
+    out: &Path,
+) -> Outcome {
     let config = match load_config(config_path, demo) {
         Ok(config) => config,
         Err(outcome) => return outcome,
@@ -116,14 +128,21 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
     };
     let result = (|| {
         let dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
         let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, crate::clock::now()));
         let failed: Vec<String> = reports
             .iter()
             .filter_map(|report| report.result.as_ref().err().map(|error| format!("{}: {error}", report.label)))
             .collect();
-        anyhow::ensure!(failed.is_empty(), "{} of {} source(s) failed; the cache keeps their last good feed:\n{}", failed.len(), reports.len(), failed.join("\n"));
+        anyhow::ensure!(
+            failed.is_empty(),
+            "{} of {} source(s) failed; the cache keeps their last good feed:\n{}",
+            failed.len(),
+            reports.len(),
+            failed.join("\n")
+        );
         Ok(())
     })();
     result.into()

@@ -83,7 +83,9 @@ pub struct ParsedFeed {
 /// Why a whole feed was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
-    #[error("the feed is not a JSON list of events ({0}); the site may be down or the address may point at a web page")]
+    #[error(
+        "the feed is not a JSON list of events ({0}); the site may be down or the address may point at a web page"
+    )]
     NotAnArray(serde_json::Error),
 }
 
@@ -98,11 +100,7 @@ pub fn parse_feed(bytes: &[u8], source: usize) -> Result<ParsedFeed, FeedError> 
                 Ok(event) => events.push(event),
                 Err((uuid, reason)) => warnings.push(FeedWarning { index, uuid, reason }),
             },
-            Err(error) => warnings.push(FeedWarning {
-                index,
-                uuid: peek_uuid(item.get()),
-                reason: error.to_string(),
-            }),
+            Err(error) => warnings.push(FeedWarning { index, uuid: peek_uuid(item.get()), reason: error.to_string() }),
         }
     }
     Ok(ParsedFeed { events, warnings })
@@ -287,11 +285,7 @@ fn price(categories: &[WireTicketCategory]) -> Option<Price> {
         .iter()
         .find_map(|category| category.price.currency.as_deref().and_then(clean))
         .unwrap_or_else(|| "DKK".to_string());
-    Some(Price {
-        min: *values.iter().min()?,
-        max: *values.iter().max()?,
-        currency,
-    })
+    Some(Price { min: *values.iter().min()?, max: *values.iter().max()?, currency })
 }
 
 /// Trims, decodes HTML entities and folds inner white space (a subtitle's line

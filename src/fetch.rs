@@ -77,7 +77,10 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::limited(5))
             .gzip(true)
             .build()
-            .map_err(|error| FetchError::Network { url: String::new(), message: format!("setting up HTTP: {error}") })?;
+            .map_err(|error| FetchError::Network {
+                url: String::new(),
+                message: format!("setting up HTTP: {error}"),
+            })?;
         Ok(Fetcher {
             client,
             max_body_bytes: usize::try_from(settings.max_body_mb).unwrap_or(usize::MAX).saturating_mul(1024 * 1024),
@@ -191,7 +194,10 @@ mod tests {
             assert_eq!(with_json_format(&url).as_str(), expected);
         };
         check("https://x.dk/api/v1/events", "https://x.dk/api/v1/events?_format=json");
-        check("https://x.dk/api/v1/events?from_date=2026-11-01", "https://x.dk/api/v1/events?from_date=2026-11-01&_format=json");
+        check(
+            "https://x.dk/api/v1/events?from_date=2026-11-01",
+            "https://x.dk/api/v1/events?from_date=2026-11-01&_format=json",
+        );
         check("https://x.dk/api/v1/events?_format=json", "https://x.dk/api/v1/events?_format=json");
     }
 

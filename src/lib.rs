@@ -4,19 +4,19 @@
 //! pure: what is on screen depends only on (config, feed, now). Network, disk,
 //! clock, Slint and the process live at the edges. See ARCHITECTURE.md.
 
-pub mod config;
-pub mod feed;
-pub mod schedule;
-pub mod paginate;
-pub mod texts;
-pub mod present;
-pub mod demo;
-pub mod frame;
-pub mod ui;
+pub mod app;
 pub mod cache;
 pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod feed;
 pub mod fetch;
-pub mod app;
+pub mod frame;
+pub mod paginate;
+pub mod present;
 pub mod refresh;
 pub mod render;
-pub mod commands;
+pub mod schedule;
+pub mod texts;
+pub mod ui;

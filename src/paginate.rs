@@ -15,10 +15,7 @@ pub struct Layout {
 /// has room for a two-line title and the place line.
 pub fn layout_for(width: u32, height: u32) -> Layout {
     let portrait = height > width;
-    Layout {
-        rows_per_page: if portrait { 8 } else { 5 },
-        portrait,
-    }
+    Layout { rows_per_page: if portrait { 8 } else { 5 }, portrait }
 }
 
 /// The pages of `items`; an empty schedule has no pages (the screen shows its empty slide).
@@ -51,7 +48,8 @@ mod tests {
 
     #[test]
     fn next_page_wraps_and_recovers() {
-        let check = |current, n_pages, expected| assert_eq!(next_page(current, n_pages), expected, "{current}/{n_pages}");
+        let check =
+            |current, n_pages, expected| assert_eq!(next_page(current, n_pages), expected, "{current}/{n_pages}");
         check(0, 3, 1);
         check(1, 3, 2);
         check(2, 3, 0);

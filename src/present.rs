@@ -59,11 +59,7 @@ pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Langua
     let mut previous_day = None;
     page.iter()
         .map(|item| {
-            let day = if previous_day == Some(item.day) {
-                String::new()
-            } else {
-                day_label(item.day, today, words)
-            };
+            let day = if previous_day == Some(item.day) { String::new() } else { day_label(item.day, today, words) };
             previous_day = Some(item.day);
             let (badge, badge_kind) = badge(item, now, words);
             Row {

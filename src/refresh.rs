@@ -63,7 +63,13 @@ pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
 }
 
 /// Fetches one source and, when a new valid feed arrived, caches it.
-pub async fn refresh_source(fetcher: &Fetcher, source: &Source, index: usize, dir: &Path, now: DateTime<Utc>) -> SourceReport {
+pub async fn refresh_source(
+    fetcher: &Fetcher,
+    source: &Source,
+    index: usize,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> SourceReport {
     let started = Instant::now();
     let result = refresh_source_inner(fetcher, source, index, dir, now).await;
     let report = SourceReport {
@@ -124,7 +130,9 @@ fn log_report(report: &SourceReport) {
         Ok(SourceUpdate::Updated { bytes, events, skipped }) => {
             tracing::info!(source = %report.label, bytes, events, skipped, ms = millis, "feed updated");
         }
-        Err(error) => tracing::warn!(source = %report.label, ms = millis, "feed not updated, keeping the last good one: {error}"),
+        Err(error) => {
+            tracing::warn!(source = %report.label, ms = millis, "feed not updated, keeping the last good one: {error}")
+        }
     }
 }
 

@@ -35,7 +35,11 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     let age = DataAge { last_success: snapshot.last_success, stale_after: crate::app::stale_after(&options.config) };
     let frame = build_frame(&snapshot.events, &options.config, age, options.at, &layout, options.page_index);
     if frame.page_count > 0 && options.page_index >= frame.page_count {
-        tracing::warn!("page {} does not exist at that time (there are {}); showing page 1", options.page_index + 1, frame.page_count);
+        tracing::warn!(
+            "page {} does not exist at that time (there are {}); showing page 1",
+            options.page_index + 1,
+            frame.page_count
+        );
     }
     crate::ui::headless::render_png(&frame, layout.rows_per_page, options.width, options.height, &options.out)?;
     tracing::info!(

@@ -59,14 +59,9 @@ impl Filter {
 /// setting is off there), and hidden when the source does tag events.
 pub fn schedule<'a>(events: &'a [Event], filter: &Filter, now: DateTime<Utc>, tz: Tz) -> Vec<Scheduled<'a>> {
     let today = now.with_timezone(&tz).date_naive();
-    let horizon_end = today
-        .checked_add_days(Days::new(u64::from(filter.horizon_days)))
-        .unwrap_or(NaiveDate::MAX);
-    let tagging_sources: HashSet<usize> = events
-        .iter()
-        .filter(|event| !event.screen_names.is_empty())
-        .map(|event| event.source)
-        .collect();
+    let horizon_end = today.checked_add_days(Days::new(u64::from(filter.horizon_days))).unwrap_or(NaiveDate::MAX);
+    let tagging_sources: HashSet<usize> =
+        events.iter().filter(|event| !event.screen_names.is_empty()).map(|event| event.source).collect();
     let mut seen_ids = HashSet::new();
     let mut shown: Vec<Scheduled<'a>> = events
         .iter()
@@ -123,9 +118,7 @@ fn screen_allowed(event: &Event, filter: &Filter, tagging_sources: &HashSet<usiz
 /// An empty filter list allows everything; otherwise one value must match (case-insensitive).
 fn matches_any(wanted: &[String], values: &[String]) -> bool {
     wanted.is_empty()
-        || values
-            .iter()
-            .any(|value| wanted.iter().any(|want| want.to_lowercase() == value.to_lowercase()))
+        || values.iter().any(|value| wanted.iter().any(|want| want.to_lowercase() == value.to_lowercase()))
 }
 
 #[cfg(test)]

@@ -20,12 +20,7 @@ pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
 
 /// Reads and validates the file at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse::parse(&text).map_err(|problems| ConfigError::Invalid {
-        file: path.display().to_string(),
-        problems,
-    })
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    parse::parse(&text).map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems })
 }

@@ -116,24 +116,15 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("reading {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{}", format_problems(file, problems))]
-    Invalid {
-        file: String,
-        problems: Vec<Problem>,
-    },
+    Invalid { file: String, problems: Vec<Problem> },
 }
 
 impl Problem {
     /// `eventscreen.toml:14:9: screen.timezone: unknown time zone …`
     pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        ProblemLine {
-            file,
-            problem: self,
-        }
+        ProblemLine { file, problem: self }
     }
 }
 
@@ -154,9 +145,6 @@ impl fmt::Display for ProblemLine<'_> {
 }
 
 fn format_problems(file: &str, problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems
-        .iter()
-        .map(|problem| problem.display(file).to_string())
-        .collect();
+    let lines: Vec<String> = problems.iter().map(|problem| problem.display(file).to_string()).collect();
     lines.join("\n")
 }

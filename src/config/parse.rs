@@ -18,8 +18,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::config::{
-    CacheSettings, Config, FetchSettings, Language, Library, Policy, Problem, ScheduleRules,
-    Screen, Source, Untagged,
+    CacheSettings, Config, FetchSettings, Language, Library, Policy, Problem, ScheduleRules, Screen, Source, Untagged,
 };
 
 /// Parses and validates a whole config file.
@@ -117,11 +116,9 @@ fn deserialize_collecting(src: &str, problems: &mut Vec<Problem>) -> Option<RawC
         };
         let span = error.span().unwrap_or(0..0);
         let removed = remove_entry_at(root.get_mut(), &span, "");
-        let key = removed.clone().unwrap_or_default();
-        problems.push(problem_at(src, span.start, &key, serde_message(error.message())));
-        if removed.is_none() {
-            return None;
-        }
+        problems.push(problem_at(src, span.start, removed.as_deref().unwrap_or(""), serde_message(error.message())));
+        // A problem that cannot be taken out of the document (a missing key) ends the pass.
+        removed?;
     }
     None
 }
@@ -161,12 +158,8 @@ fn remove_inside(value: &mut DeValue<'_>, span: &Range<usize>, path: &str) -> Op
                 }
             }
             let index = items.iter().position(|item| covers(item.span(), span))?;
-            let kept = items
-                .iter()
-                .enumerate()
-                .filter(|(other, _)| *other != index)
-                .map(|(_, item)| item.clone())
-                .collect();
+            let kept =
+                items.iter().enumerate().filter(|(other, _)| *other != index).map(|(_, item)| item.clone()).collect();
             *items = kept;
             Some(format!("{path}[{}]", index + 1))
         }
@@ -188,12 +181,8 @@ fn join_key(prefix: &str, key: &str) -> String {
 
 fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
     let mut check = Checker { src, problems };
-    let sources = raw
-        .sources
-        .iter()
-        .enumerate()
-        .filter_map(|(index, source)| check.source(index, source))
-        .collect::<Vec<_>>();
+    let sources =
+        raw.sources.iter().enumerate().filter_map(|(index, source)| check.source(index, source)).collect::<Vec<_>>();
     if raw.sources.is_empty() {
         check.problems.push(Problem {
             line: 1,
@@ -249,9 +238,7 @@ fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Co
         screen,
         schedule,
         fetch,
-        cache: CacheSettings {
-            dir: non_empty(raw.cache.dir).map(PathBuf::from),
-        },
+        cache: CacheSettings { dir: non_empty(raw.cache.dir).map(PathBuf::from) },
     };
     Some(config)
 }
@@ -286,8 +273,7 @@ impl Checker<'_> {
             self.report(offset, &key, message);
             return None;
         }
-        let label = non_empty(raw.label.clone())
-            .unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
+        let label = non_empty(raw.label.clone()).unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
         Some(Source { url, label })
     }
 
@@ -319,7 +305,13 @@ impl Checker<'_> {
         default
     }
 
-    fn number(&mut self, key: &str, raw: Option<Spanned<i64>>, range: std::ops::RangeInclusive<u32>, default: u32) -> u32 {
+    fn number(
+        &mut self,
+        key: &str,
+        raw: Option<Spanned<i64>>,
+        range: std::ops::RangeInclusive<u32>,
+        default: u32,
+    ) -> u32 {
         let Some(raw) = raw else { return default };
         match u32::try_from(*raw.get_ref()) {
             Ok(value) if range.contains(&value) => value,
@@ -370,9 +362,8 @@ fn serde_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, allowed) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed: Vec<&str> = allowed.split('`').skip(1).step_by(2).collect();
-        let closest = allowed
-            .iter()
-            .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)));
+        let closest =
+            allowed.iter().max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)));
         return match closest {
             Some(closest) if strsim::jaro_winkler(name, closest) > 0.7 => {
                 format!("unknown key \"{name}\"; did you mean \"{closest}\"? (allowed here: {})", allowed.join(", "))

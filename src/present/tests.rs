@@ -23,7 +23,11 @@ fn event(start: &str, end: &str) -> Event {
         start: at(start),
         end: at(end),
         branch: Some("Hovedbiblioteket".into()),
-        place: Place { location: Some("Hovedbiblioteket".into()), additional: Some("1. sal".into()), ..Place::default() },
+        place: Place {
+            location: Some("Hovedbiblioteket".into()),
+            additional: Some("1. sal".into()),
+            ..Place::default()
+        },
         categories: vec![],
         tags: vec![],
         price: None,
@@ -35,7 +39,10 @@ fn event(start: &str, end: &str) -> Event {
 #[test]
 fn header_in_both_languages() {
     let now = at("2026-11-27T09:05:00+01:00");
-    assert_eq!(header(now, Copenhagen, Language::Danish), Header { date: "Fredag 27. november".into(), clock: "09:05".into() });
+    assert_eq!(
+        header(now, Copenhagen, Language::Danish),
+        Header { date: "Fredag 27. november".into(), clock: "09:05".into() }
+    );
     assert_eq!(header(now, Copenhagen, Language::English).date, "Friday 27 November");
 }
 

@@ -111,7 +111,12 @@ fn spring_forward_day() {
         event("morning", "2026-03-29T10:00:00+02:00", "2026-03-29T11:00:00+02:00"),
         event("next", "2026-03-30T00:30:00+02:00", "2026-03-30T01:00:00+02:00"),
     ];
-    check(&events, &filter(), "2026-03-29T03:15:00+02:00", &["night@2026-03-29+", "morning@2026-03-29", "next@2026-03-30"]);
+    check(
+        &events,
+        &filter(),
+        "2026-03-29T03:15:00+02:00",
+        &["night@2026-03-29+", "morning@2026-03-29", "next@2026-03-30"],
+    );
     // 23:30 CEST on the 29th is 21:30 UTC: still the 29th locally.
     check(&events, &filter(), "2026-03-29T23:30:00+02:00", &["next@2026-03-30"]);
 }
@@ -168,7 +173,12 @@ fn screen_names_with_auto_untagged() {
     check(&events, &show, now, &["foyer@2026-11-23", "untagged-0@2026-11-23", "untagged-1@2026-11-23"]);
     let hide = Filter { untagged: Untagged::Hide, ..foyer_screen };
     check(&events, &hide, now, &["foyer@2026-11-23"]);
-    check(&events, &filter(), now, &["foyer@2026-11-23", "kids@2026-11-23", "untagged-0@2026-11-23", "untagged-1@2026-11-23"]);
+    check(
+        &events,
+        &filter(),
+        now,
+        &["foyer@2026-11-23", "kids@2026-11-23", "untagged-0@2026-11-23", "untagged-1@2026-11-23"],
+    );
 }
 
 #[test]

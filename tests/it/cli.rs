@@ -51,18 +51,32 @@ async fn fetch_then_offline_render() {
         assert!(!shown.is_empty(), "{instant}: the fixture has events then");
         assert!(shown.iter().all(|item| item.event.end > at(instant)), "{instant}: only events not yet ended");
     }
-    let early = schedule(&snapshot.events, &Filter::from_config(&config), at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
-    let late = schedule(&snapshot.events, &Filter::from_config(&config), at("2026-12-20T12:00:00+01:00"), config.screen.timezone);
+    let early = schedule(
+        &snapshot.events,
+        &Filter::from_config(&config),
+        at("2026-11-23T10:00:00+01:00"),
+        config.screen.timezone,
+    );
+    let late = schedule(
+        &snapshot.events,
+        &Filter::from_config(&config),
+        at("2026-12-20T12:00:00+01:00"),
+        config.screen.timezone,
+    );
     let late_instant = at("2026-12-20T12:00:00+01:00");
     assert!(early.iter().any(|item| item.event.end <= late_instant), "some early events have ended by then");
-    assert!(late.iter().all(|item| !early.iter().any(|old| old.event.id == item.event.id && old.event.end <= late_instant)));
+    assert!(late
+        .iter()
+        .all(|item| !early.iter().any(|old| old.event.id == item.event.id && old.event.end <= late_instant)));
 
     // The server is gone: fetch fails with a message and leaves the cache alone.
-    let before = std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
+    let before =
+        std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
     let failed = run(vec!["--config".into(), config_arg, "fetch".into()]).await;
     assert_eq!(failed.status.code(), Some(1));
     let stderr = text(&failed.stderr);
     assert!(stderr.contains("1 of 1 source(s) failed; the cache keeps their last good feed"), "{stderr}");
-    let after = std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
+    let after =
+        std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
     assert_eq!(before, after);
 }

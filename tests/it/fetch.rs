@@ -36,7 +36,10 @@ async fn first_200_then_304_with_etag_and_polite_headers() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
 
-    assert_eq!(refresh(&config, dir.path()).await, Ok(SourceUpdate::Updated { bytes: FEED_300.len(), events: 300, skipped: 0 }));
+    assert_eq!(
+        refresh(&config, dir.path()).await,
+        Ok(SourceUpdate::Updated { bytes: FEED_300.len(), events: 300, skipped: 0 })
+    );
     let cached = read_feed(dir.path(), config.sources[0].url.as_str()).expect("readable").expect("cached");
     assert_eq!(cached.body, FEED_300);
     assert_eq!(cached.meta.etag.as_deref(), Some(ETAG));
@@ -57,7 +60,10 @@ async fn first_200_then_304_with_etag_and_polite_headers() {
 
 /// Primes the cache with FEED_40, then refreshes against a server answering `bad`,
 /// and returns that refresh's result and the cached body afterwards.
-async fn cache_then(bad: impl Fn(&crate::server::Seen) -> Reply + Send + Sync + 'static, extra: &str) -> (Result<SourceUpdate, String>, Vec<u8>) {
+async fn cache_then(
+    bad: impl Fn(&crate::server::Seen) -> Reply + Send + Sync + 'static,
+    extra: &str,
+) -> (Result<SourceUpdate, String>, Vec<u8>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let primed = std::sync::atomic::AtomicBool::new(false);
     let server = TestServer::start(move |seen| {
@@ -99,7 +105,8 @@ async fn timeout_keeps_the_cache() {
 #[tokio::test]
 async fn truncated_body_keeps_the_cache() {
     let half = FEED_300[..FEED_300.len() / 2].to_vec();
-    let (result, kept) = cache_then(bad_only(Reply::Truncated { declared: FEED_300.len(), body: half.clone() }), "").await;
+    let (result, kept) =
+        cache_then(bad_only(Reply::Truncated { declared: FEED_300.len(), body: half.clone() }), "").await;
     assert!(result.is_err(), "a connection closed early is an error");
     assert_eq!(kept, FEED_40);
     // Complete HTTP, but the JSON itself stops halfway.
@@ -111,7 +118,8 @@ async fn truncated_body_keeps_the_cache() {
 
 #[tokio::test]
 async fn html_instead_of_json_keeps_the_cache() {
-    let (result, kept) = cache_then(bad_only(Reply::json(b"<!DOCTYPE html><html><body>Vedligeholdelse</body></html>")), "").await;
+    let (result, kept) =
+        cache_then(bad_only(Reply::json(b"<!DOCTYPE html><html><body>Vedligeholdelse</body></html>")), "").await;
     assert!(result.expect_err("HTML is rejected").contains("not a JSON list of events"));
     assert_eq!(kept, FEED_40);
 }
@@ -132,7 +140,10 @@ async fn gzip_bodies_are_decoded_and_capped_after_decompression() {
     let server = TestServer::start(move |_| Reply::json(&gzipped).with_header("Content-Encoding", "gzip")).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
-    assert_eq!(refresh(&config, dir.path()).await, Ok(SourceUpdate::Updated { bytes: FEED_300.len(), events: 300, skipped: 0 }));
+    assert_eq!(
+        refresh(&config, dir.path()).await,
+        Ok(SourceUpdate::Updated { bytes: FEED_300.len(), events: 300, skipped: 0 })
+    );
     server.stop();
 
     // 2 MB of spaces compress to a few KB: the cap must apply to what it inflates to.

@@ -91,5 +91,8 @@ fn stale_data_gets_a_quiet_note() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = cached_config(dir.path(), FEED_300, "");
     // Two hours after the cached fetch, with a 10-minute interval.
-    check_golden("stale.png", &["--config", config.to_str().expect("utf-8"), "render", "--at", "2026-11-23T12:00:00+01:00"]);
+    check_golden(
+        "stale.png",
+        &["--config", config.to_str().expect("utf-8"), "render", "--at", "2026-11-23T12:00:00+01:00"],
+    );
 }

@@ -21,7 +21,11 @@ pub enum Reply {
 
 impl Reply {
     pub fn json(body: &[u8]) -> Reply {
-        Reply::Full { status: 200, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_vec() }
+        Reply::Full {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_vec(),
+        }
     }
 
     pub fn status(status: u16, body: &str) -> Reply {
@@ -102,7 +106,8 @@ async fn answer(mut stream: TcpStream, script: Script, seen: Arc<Mutex<Vec<Seen>
                 return Ok(());
             }
             Reply::Truncated { declared, body } => {
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n");
+                let head =
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n");
                 stream.write_all(head.as_bytes()).await?;
                 stream.write_all(&body).await?;
                 return stream.shutdown().await;
