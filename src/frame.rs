@@ -87,3 +87,49 @@ fn status_note(age: DataAge, now: DateTime<Utc>, config: &Config) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{demo_config, demo_events};
+    use crate::paginate::layout_for;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
+    }
+
+    #[test]
+    fn pages_wrap_and_the_stale_note_appears_only_when_old() {
+        let now = at("2026-11-23T10:00:00+01:00");
+        let config = demo_config();
+        let events = demo_events(now, config.screen.timezone);
+        let layout = layout_for(1920, 1080);
+        let fresh = DataAge { last_success: Some(at("2026-11-23T09:50:00+01:00")), stale_after: Duration::minutes(30) };
+        let frame = build_frame(&events, &config, fresh, now, &layout, 0);
+        assert_eq!(frame.rows.len(), 5);
+        assert_eq!(frame.page_count, page_count(&events, &config, now, &layout));
+        assert_eq!(frame.status_note, "");
+        assert_eq!(frame.header.clock, "10:00");
+        let past_end = build_frame(&events, &config, fresh, now, &layout, frame.page_count);
+        assert_eq!(past_end.page_index, 0, "an out-of-range page falls back to the first");
+
+        let old = DataAge { last_success: Some(at("2026-11-23T08:15:00+01:00")), ..fresh };
+        assert_eq!(build_frame(&events, &config, old, now, &layout, 0).status_note, "Sidst opdateret 08:15");
+        let days_old = DataAge { last_success: Some(at("2026-11-20T08:15:00+01:00")), ..fresh };
+        assert_eq!(
+            build_frame(&events, &config, days_old, now, &layout, 0).status_note,
+            "Sidst opdateret 20.11. 08:15"
+        );
+    }
+
+    #[test]
+    fn no_events_gives_the_empty_slide() {
+        let now = at("2026-11-23T10:00:00+01:00");
+        let config = demo_config();
+        let age = DataAge { last_success: None, stale_after: Duration::minutes(30) };
+        let frame = build_frame(&[], &config, age, now, &layout_for(1920, 1080), 0);
+        assert_eq!((frame.rows.len(), frame.page_count, frame.page_index), (0, 0, 0));
+        assert_eq!(frame.empty_title, "Ingen arrangementer de næste dage");
+        assert_eq!(frame.empty_detail, "Se alle arrangementer på bibliotek.example.dk");
+    }
+}

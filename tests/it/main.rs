@@ -5,6 +5,7 @@ mod cache;
 mod cli;
 mod config;
 mod fetch;
+mod refresh;
 mod render;
 mod server;
 mod support;
