@@ -148,6 +148,52 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
     result.into()
 }
 
+pub fn update(config_path: Option<&Path>) -> Outcome {
+    let config = match load_config(config_path, false) {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
+    let settings = &config.update;
+    let (Some(manifest_url), Some(public_key)) = (settings.manifest_url.clone(), settings.public_key.clone()) else {
+        println!("updates are off: set [update] manifest_url and public_key in the config to turn them on");
+        return Outcome::Success;
+    };
+    let result = (|| {
+        let options = crate::update::UpdateOptions {
+            manifest_url,
+            public_key,
+            install_dir: settings.install_dir.clone(),
+            status_path: crate::status::default_path(),
+            current_version: semver::Version::parse(env!("CARGO_PKG_VERSION")).context("this build's version")?,
+            target: env!("EVENTSCREEN_TARGET").to_string(),
+            health_timeout: std::time::Duration::from_secs(u64::from(settings.health_timeout_seconds)),
+            health_poll: std::time::Duration::from_secs(2),
+        };
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
+        let restarter = crate::update::Systemctl { unit: settings.service.clone() };
+        let outcome = runtime.block_on(crate::update::update(&options, &restarter))?;
+        match outcome {
+            crate::update::UpdateOutcome::UpToDate { version } => println!("eventscreen {version} is current"),
+            crate::update::UpdateOutcome::Updated { from, to } => println!("updated eventscreen {from} -> {to}"),
+        }
+        Ok(())
+    })();
+    result.into()
+}
+
+pub fn status(json: bool) -> Outcome {
+    let path = crate::status::default_path();
+    let result = crate::status::read(&path).map(|status| {
+        if json {
+            println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
+        } else {
+            println!("{}", crate::status::describe(&status, crate::clock::now()));
+        }
+    });
+    result.into()
+}
+
 /// "1920x1080" → (1920, 1080); sizes from 320 to 7680 pixels a side.
 pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
     let parse = || {

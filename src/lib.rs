@@ -18,5 +18,7 @@ pub mod present;
 pub mod refresh;
 pub mod render;
 pub mod schedule;
+pub mod status;
 pub mod texts;
 pub mod ui;
+pub mod update;

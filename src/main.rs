@@ -45,6 +45,14 @@ enum Command {
     },
     /// Refresh the cache once from every source
     Fetch,
+    /// Install a newer signed release if one is published (run by eventscreen-update.timer)
+    Update,
+    /// Show the running screen's health
+    Status {
+        /// Print the status file as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a config file and print every problem
     CheckConfig {
         /// [default: as --config]
@@ -61,6 +69,8 @@ fn main() -> ExitCode {
             commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, &out)
         }
         Command::Fetch => commands::fetch(cli.config.as_deref()),
+        Command::Update => commands::update(cli.config.as_deref()),
+        Command::Status { json } => commands::status(json),
         Command::CheckConfig { file } => commands::check_config(file.as_deref().or(cli.config.as_deref())),
     };
     match outcome {

@@ -20,6 +20,7 @@ pub struct Config {
     pub schedule: ScheduleRules,
     pub fetch: FetchSettings,
     pub cache: CacheSettings,
+    pub update: UpdateSettings,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +100,21 @@ pub struct FetchSettings {
 pub struct CacheSettings {
     /// `None`: `$CACHE_DIRECTORY` (systemd), else the XDG cache directory.
     pub dir: Option<PathBuf>,
+}
+
+/// Remote updates (`eventscreen update`, run by a systemd timer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSettings {
+    /// `None`: updates are off.
+    pub manifest_url: Option<Url>,
+    /// The pinned minisign public key (base64), required with `manifest_url`.
+    pub public_key: Option<String>,
+    /// Releases go to `<install_dir>/releases/<version>/`, `<install_dir>/current` points at one.
+    pub install_dir: PathBuf,
+    /// The new version must report healthy within this time, or it is rolled back.
+    pub health_timeout_seconds: u32,
+    /// The systemd unit to restart after switching.
+    pub service: String,
 }
 
 /// One thing wrong with the config, located for the person editing the file.

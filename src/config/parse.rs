@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::config::{
     CacheSettings, Config, FetchSettings, Language, Library, Policy, Problem, ScheduleRules, Screen, Source, Untagged,
+    UpdateSettings,
 };
 
 /// Parses and validates a whole config file.
@@ -42,6 +43,7 @@ struct RawConfig {
     schedule: RawSchedule,
     fetch: RawFetch,
     cache: RawCache,
+    update: RawUpdate,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,6 +96,16 @@ struct RawFetch {
 #[serde(deny_unknown_fields, default)]
 struct RawCache {
     dir: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawUpdate {
+    manifest_url: Option<Spanned<String>>,
+    public_key: Option<Spanned<String>>,
+    install_dir: Option<String>,
+    health_timeout_seconds: Option<Spanned<i64>>,
+    service: Option<String>,
 }
 
 /// Runs serde over the document, removing each rejected key and trying again.
@@ -229,6 +241,7 @@ fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Co
         max_body_mb: check.number("fetch.max_body_mb", raw.fetch.max_body_mb, 1..=512, 32),
         retries: check.number("fetch.retries", raw.fetch.retries, 0..=10, 3),
     };
+    let update = check.update(raw.update);
     let config = Config {
         library: Library {
             name: non_empty(raw.library.name).unwrap_or_else(|| "Biblioteket".into()),
@@ -239,6 +252,7 @@ fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Co
         schedule,
         fetch,
         cache: CacheSettings { dir: non_empty(raw.cache.dir).map(PathBuf::from) },
+        update,
     };
     Some(config)
 }
@@ -275,6 +289,49 @@ impl Checker<'_> {
         }
         let label = non_empty(raw.label.clone()).unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
         Some(Source { url, label })
+    }
+
+    fn update(&mut self, raw: RawUpdate) -> UpdateSettings {
+        let manifest_url = raw.manifest_url.as_ref().and_then(|spanned| {
+            let text = spanned.get_ref().trim();
+            match Url::parse(text) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+                _ => {
+                    let message = format!("\"{text}\" is not a web address; write the full address of the release manifest, e.g. \"https://updates.example.dk/eventscreen/manifest.json\"");
+                    self.report(spanned.span().start, "update.manifest_url", message);
+                    None
+                }
+            }
+        });
+        let public_key = raw.public_key.as_ref().and_then(|spanned| {
+            let text = spanned.get_ref().trim();
+            match minisign_verify::PublicKey::from_base64(text) {
+                Ok(_) => Some(text.to_string()),
+                Err(_) => {
+                    let message = "not a minisign public key; copy the second line of the release key's .pub file (it starts with \"RW\")".to_string();
+                    self.report(spanned.span().start, "update.public_key", message);
+                    None
+                }
+            }
+        });
+        if let (Some(url), None) = (&raw.manifest_url, &raw.public_key) {
+            let message =
+                "updates need the release signing key too; add public_key = \"RW…\" from the release key's .pub file"
+                    .to_string();
+            self.report(url.span().start, "update.manifest_url", message);
+        }
+        UpdateSettings {
+            manifest_url,
+            public_key,
+            install_dir: non_empty(raw.install_dir).map_or_else(|| PathBuf::from("/opt/eventscreen"), PathBuf::from),
+            health_timeout_seconds: self.number(
+                "update.health_timeout_seconds",
+                raw.health_timeout_seconds,
+                10..=3600,
+                120,
+            ),
+            service: non_empty(raw.service).unwrap_or_else(|| "eventscreen.service".into()),
+        }
     }
 
     fn timezone(&mut self, raw: Option<Spanned<String>>) -> Tz {

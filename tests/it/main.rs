@@ -9,3 +9,4 @@ mod refresh;
 mod render;
 mod server;
 mod support;
+mod update;

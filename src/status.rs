@@ -1,0 +1,166 @@
+//! The health file the running screen keeps current, and what `eventscreen status`
+//! and `eventscreen update` read from it.
+//!
+//! It lives in the runtime directory (`/run/eventscreen`, a tmpfs), so keeping it
+//! current costs the SD card nothing. Writes are atomic, so readers never see half.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What the running screen reports about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub version: String,
+    pub pid: u32,
+    pub started_at: DateTime<Utc>,
+    /// Set when the first frame was on screen.
+    pub first_frame_at: Option<DateTime<Utc>>,
+    /// The UI thread's last sign of life (its clock timer runs every second).
+    pub ui_alive_at: Option<DateTime<Utc>>,
+    /// The refresh loop's last sign of life (it beats while it waits, too).
+    pub refresh_alive_at: Option<DateTime<Utc>>,
+    /// "on", or "off" outside opening hours.
+    pub display: String,
+    /// "synced" when systemd-timesyncd has synchronised the clock, else "unsynced".
+    pub clock: String,
+    pub sources: Vec<SourceStatus>,
+    pub cache_bytes: u64,
+    /// A PNG of the current frame, refreshed every few minutes, if any.
+    pub frame_png: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    pub label: String,
+    pub url: String,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// "unchanged (304)", "updated: 312 events, 1 skipped", or the error.
+    pub last_result: String,
+    pub last_success_at: Option<DateTime<Utc>>,
+}
+
+/// The status file: `$RUNTIME_DIRECTORY/status.json` under systemd, else
+/// `$XDG_RUNTIME_DIR/eventscreen/status.json`, else the system temp directory.
+pub fn default_path() -> PathBuf {
+    let dir = std::env::var_os("RUNTIME_DIRECTORY")
+        .map(|list| PathBuf::from(list.to_string_lossy().split(':').next().unwrap_or_default()))
+        .or_else(|| std::env::var_os("XDG_RUNTIME_DIR").map(|dir| PathBuf::from(dir).join("eventscreen")))
+        .unwrap_or_else(|| std::env::temp_dir().join("eventscreen"));
+    dir.join("status.json")
+}
+
+pub fn write(path: &Path, status: &Status) -> anyhow::Result<()> {
+    let bytes = serde_json::to_vec_pretty(status)?;
+    crate::cache::write_atomic(path, &bytes)?;
+    Ok(())
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Status> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        anyhow::anyhow!("reading {}: {error} (is the eventscreen service running?)", path.display())
+    })?;
+    serde_json::from_slice(&bytes).map_err(|error| anyhow::anyhow!("{} is not a status file: {error}", path.display()))
+}
+
+/// How recent a sign of life must be for the process to count as alive.
+pub const ALIVE_WITHIN_SECONDS: i64 = 60;
+
+/// Healthy: this `version`, started after `since`, has shown a frame, and both
+/// the UI thread and the refresh loop have shown life recently.
+pub fn is_healthy(status: &Status, version: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let recent = |at: Option<DateTime<Utc>>| at.is_some_and(|at| now - at <= Duration::seconds(ALIVE_WITHIN_SECONDS));
+    status.version == version
+        && status.started_at >= since
+        && status.first_frame_at.is_some()
+        && recent(status.ui_alive_at)
+        && recent(status.refresh_alive_at)
+}
+
+/// The human-readable report of `eventscreen status`.
+pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
+    let ago = |at: Option<DateTime<Utc>>| match at {
+        Some(at) => format!("{} ago ({})", human_duration(now - at), at.format("%Y-%m-%d %H:%M:%S UTC")),
+        None => "never".to_string(),
+    };
+    let mut lines = vec![
+        format!(
+            "eventscreen {} (pid {}), running for {}",
+            status.version,
+            status.pid,
+            human_duration(now - status.started_at)
+        ),
+        format!("display: {}; clock: {}", status.display, status.clock),
+        format!("first frame: {}", ago(status.first_frame_at)),
+        format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
+        format!("cache: {} KB", status.cache_bytes / 1024),
+    ];
+    for source in &status.sources {
+        lines.push(format!(
+            "source {}: {}; last success {}; last try {}",
+            source.label,
+            source.last_result,
+            ago(source.last_success_at),
+            ago(source.last_attempt_at)
+        ));
+    }
+    if let Some(png) = &status.frame_png {
+        lines.push(format!("current frame: {}", png.display()));
+    }
+    lines.join("\n")
+}
+
+fn human_duration(duration: Duration) -> String {
+    let seconds = duration.num_seconds().max(0);
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=7199 => format!("{} min", seconds / 60),
+        7200..=172_799 => format!("{} h", seconds / 3600),
+        _ => format!("{} days", seconds / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
+    }
+
+    fn healthy() -> Status {
+        Status {
+            version: "0.2.0".into(),
+            pid: 42,
+            started_at: at("2026-11-23T10:00:00Z"),
+            first_frame_at: Some(at("2026-11-23T10:00:01Z")),
+            ui_alive_at: Some(at("2026-11-23T10:00:30Z")),
+            refresh_alive_at: Some(at("2026-11-23T10:00:20Z")),
+            display: "on".into(),
+            clock: "synced".into(),
+            sources: vec![],
+            cache_bytes: 2048,
+            frame_png: None,
+        }
+    }
+
+    #[test]
+    fn health_needs_version_restart_frame_and_both_heartbeats() {
+        let since = at("2026-11-23T09:59:59Z");
+        let now = at("2026-11-23T10:00:40Z");
+        assert!(is_healthy(&healthy(), "0.2.0", since, now));
+        assert!(!is_healthy(&healthy(), "0.3.0", since, now), "another version");
+        assert!(!is_healthy(&healthy(), "0.2.0", at("2026-11-23T10:00:05Z"), now), "started before the switch");
+        assert!(!is_healthy(&Status { first_frame_at: None, ..healthy() }, "0.2.0", since, now), "no frame yet");
+        assert!(!is_healthy(&healthy(), "0.2.0", since, at("2026-11-23T10:05:00Z")), "heartbeats stopped");
+        assert!(!is_healthy(&Status { refresh_alive_at: None, ..healthy() }, "0.2.0", since, now), "refresh loop dead");
+    }
+
+    #[test]
+    fn description_is_readable() {
+        let text = describe(&healthy(), at("2026-11-23T12:30:00Z"));
+        assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 150 min"), "{text}");
+        assert!(text.contains("cache: 2 KB"), "{text}");
+    }
+}
