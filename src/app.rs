@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context};
@@ -13,6 +14,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::frame::{build_frame, page_count, DataAge};
+use crate::health::{run_health, Health};
 use crate::paginate::{layout_for, next_page, Layout};
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
 use crate::ui::bridge::show_frame;
@@ -33,7 +35,14 @@ struct Screen {
     snapshot: Snapshot,
     page_index: usize,
     shown_minute: String,
+    health: Arc<Health>,
+    /// Where the current frame is saved for remote staff, and when it last was.
+    frame_png: PathBuf,
+    frame_saved_at: Option<std::time::Instant>,
 }
+
+/// How often the current frame is saved as a PNG for `eventscreen status`.
+const FRAME_PNG_EVERY: Duration = Duration::from_secs(300);
 
 impl Screen {
     fn layout(window: &MainWindow) -> Layout {
@@ -52,6 +61,39 @@ impl Screen {
         self.page_index = frame.page_index;
         self.shown_minute = frame.header.clock.clone();
         show_frame(window, &frame, layout.rows_per_page);
+        if self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            Health::beat(&self.health.first_frame, now);
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+        }
+        if self.frame_saved_at.is_none_or(|saved| saved.elapsed() >= FRAME_PNG_EVERY) && self.save_frame(window) {
+            self.frame_saved_at = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Saves what is on screen, so remote staff can see it (`eventscreen status`).
+    /// False when it could not (before the window is first shown, say).
+    fn save_frame(&self, window: &MainWindow) -> bool {
+        let saved = window.window().take_snapshot().map_err(|error| anyhow!("{error}")).and_then(|snapshot| {
+            let image = image::RgbaImage::from_raw(snapshot.width(), snapshot.height(), snapshot.as_bytes().to_vec())
+                .ok_or_else(|| anyhow!("the snapshot has the wrong size"))?;
+            let mut png = Vec::new();
+            image::DynamicImage::ImageRgba8(image)
+                .into_rgb8()
+                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+            crate::cache::write_atomic(&self.frame_png, &png)?;
+            Ok(())
+        });
+        match saved {
+            Ok(()) => {
+                *self.health.frame_png.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                    Some(self.frame_png.clone());
+                true
+            }
+            Err(error) => {
+                tracing::debug!("saving the current frame: {error:#}");
+                false
+            }
+        }
     }
 
     fn rotate(&mut self, window: &MainWindow) {
@@ -63,6 +105,7 @@ impl Screen {
 
     /// Redraws only when the minute on the clock has changed.
     fn tick(&mut self, window: &MainWindow) {
+        Health::beat(&self.health.ui_alive, crate::clock::now());
         let clock =
             crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
         if clock != self.shown_minute {
@@ -72,6 +115,9 @@ impl Screen {
 }
 
 /// Data older than three polling intervals (at least 30 minutes) is called stale.
+/// How often the status file is written and the watchdog considered.
+const HEALTH_EVERY: Duration = Duration::from_secs(10);
+
 pub fn stale_after(config: &Config) -> chrono::Duration {
     chrono::Duration::minutes(i64::from(config.fetch.interval_minutes * 3).max(30))
 }
@@ -89,11 +135,17 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         window.window().set_fullscreen(true);
     }
     let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
+    let health = Arc::new(Health::default());
+    Health::beat(&health.ui_alive, crate::clock::now());
+    let status_path = crate::status::default_path();
     let screen = Rc::new(RefCell::new(Screen {
         config: options.config.clone(),
         snapshot,
         page_index: 0,
         shown_minute: String::new(),
+        health: health.clone(),
+        frame_png: status_path.with_file_name("frame.png"),
+        frame_saved_at: None,
     }));
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
@@ -116,13 +168,20 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     });
 
     let (stop_sender, stop) = watch::channel(false);
-    let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, stop.clone()));
+    if options.demo {
+        // No refresh loop in the demo: count it as alive so health reads true.
+        Health::beat(&health.refresh_alive, crate::clock::now());
+    }
+    let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, stop.clone()));
+    let health_task =
+        runtime.spawn(run_health(health, options.cache_dir.clone(), status_path, HEALTH_EVERY, stop.clone()));
     let signals = runtime.spawn(quit_on_signal(stop));
     let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
     let _ = stop_sender.send(true);
     if let Some(handle) = refresher {
         let _ = runtime.block_on(handle);
     }
+    let _ = runtime.block_on(health_task);
     signals.abort();
     SCREEN.with(|cell| cell.borrow_mut().take());
     result
@@ -133,6 +192,7 @@ fn spawn_refresh(
     options: &RunOptions,
     runtime: &tokio::runtime::Runtime,
     window: &MainWindow,
+    health: &Arc<Health>,
     stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     let weak = window.as_weak();
@@ -149,6 +209,7 @@ fn spawn_refresh(
         config: options.config.clone(),
         cache_dir: options.cache_dir.clone(),
         interval: Duration::from_secs(u64::from(fetch_settings.interval_minutes) * 60),
+        health: Some(health.clone()),
     };
     runtime.spawn(refresh.run(
         move |snapshot| {

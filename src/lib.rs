@@ -13,6 +13,7 @@ pub mod demo;
 pub mod feed;
 pub mod fetch;
 pub mod frame;
+pub mod health;
 pub mod paginate;
 pub mod present;
 pub mod refresh;

@@ -5,6 +5,7 @@
 //! a truncated body or HTML never replaces the last good schedule.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -16,6 +17,7 @@ use crate::cache::{self, CacheMeta};
 use crate::config::{Config, Source};
 use crate::feed::{parse_feed, Event};
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
+use crate::health::Health;
 
 /// The events of every source and how fresh they are.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,7 +153,12 @@ pub struct RefreshLoop {
     pub config: Config,
     pub cache_dir: PathBuf,
     pub interval: Duration,
+    /// Where to beat and record reports, when running as the screen.
+    pub health: Option<Arc<Health>>,
 }
+
+/// How often the loop shows life while it waits for the next round.
+const HEARTBEAT: Duration = Duration::from_secs(10);
 
 impl RefreshLoop {
     /// Polls until `shutdown` turns true, calling `publish` after every round with
@@ -167,11 +174,24 @@ impl RefreshLoop {
                 last_success = Some(now);
             }
             snapshot.last_success = snapshot.last_success.max(last_success);
+            if let Some(health) = &self.health {
+                health.record(&self.config, &reports, now);
+                Health::beat(&health.refresh_alive, now);
+            }
             publish(snapshot);
             let jitter = rand::rng().random_range(0.9..1.1);
-            tokio::select! {
-                _ = tokio::time::sleep(self.interval.mul_f64(jitter)) => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
+            let next_round = tokio::time::sleep(self.interval.mul_f64(jitter));
+            tokio::pin!(next_round);
+            loop {
+                tokio::select! {
+                    _ = &mut next_round => break,
+                    _ = tokio::time::sleep(HEARTBEAT) => {
+                        if let Some(health) = &self.health {
+                            Health::beat(&health.refresh_alive, crate::clock::now());
+                        }
+                    }
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                }
             }
         }
     }

@@ -29,6 +29,7 @@ async fn publishes_each_round_keeps_last_good_and_stops() {
         config,
         cache_dir: dir.path().to_path_buf(),
         interval: Duration::from_millis(20),
+        health: None,
     };
     let (snapshots, mut received) = tokio::sync::mpsc::unbounded_channel();
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);

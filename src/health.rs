@@ -1,0 +1,128 @@
+//! Liveness of the running screen: heartbeats from the UI thread and the refresh
+//! loop, the status file built from them, and the systemd watchdog, which is fed
+//! only while both are alive, so a hung UI or a stuck refresh loop gets restarted.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::refresh::{SourceReport, SourceUpdate};
+use crate::status::{self, SourceStatus, Status};
+
+/// Shared between the UI thread, the refresh loop and the health task.
+#[derive(Default)]
+pub struct Health {
+    /// Unix seconds of the last sign of life; 0 = never.
+    pub ui_alive: AtomicI64,
+    pub refresh_alive: AtomicI64,
+    pub first_frame: AtomicI64,
+    pub sources: Mutex<Vec<SourceStatus>>,
+    pub frame_png: Mutex<Option<PathBuf>>,
+}
+
+impl Health {
+    pub fn beat(counter: &AtomicI64, now: DateTime<Utc>) {
+        counter.store(now.timestamp(), Ordering::Relaxed);
+    }
+
+    /// Records one refresh round's reports.
+    pub fn record(&self, config: &Config, reports: &[SourceReport], now: DateTime<Utc>) {
+        let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if sources.len() != config.sources.len() {
+            *sources = config
+                .sources
+                .iter()
+                .map(|source| SourceStatus {
+                    label: source.label.clone(),
+                    url: source.url.to_string(),
+                    last_attempt_at: None,
+                    last_result: "not tried yet".into(),
+                    last_success_at: None,
+                })
+                .collect();
+        }
+        for (source, report) in sources.iter_mut().zip(reports) {
+            source.last_attempt_at = Some(now);
+            source.last_result = match &report.result {
+                Ok(SourceUpdate::Unchanged) => "unchanged (304)".into(),
+                Ok(SourceUpdate::Updated { events, skipped, .. }) => {
+                    format!("updated: {events} events, {skipped} skipped")
+                }
+                Err(error) => format!("failed: {error}"),
+            };
+            if report.result.is_ok() {
+                source.last_success_at = Some(now);
+            }
+        }
+    }
+
+    fn status(&self, started_at: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
+        let at = |counter: &AtomicI64| match counter.load(Ordering::Relaxed) {
+            0 => None,
+            seconds => DateTime::from_timestamp(seconds, 0),
+        };
+        Status {
+            version: env!("CARGO_PKG_VERSION").into(),
+            pid: std::process::id(),
+            started_at,
+            first_frame_at: at(&self.first_frame),
+            ui_alive_at: at(&self.ui_alive),
+            refresh_alive_at: at(&self.refresh_alive),
+            display: "on".into(),
+            clock: clock_state(),
+            sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
+            cache_bytes: directory_size(&cache_dir.join("feeds")),
+            frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
+        }
+    }
+}
+
+/// Every `period`: writes the status file and, while the UI and the refresh loop
+/// are both alive, tells systemd's watchdog so. Stops when `stop` turns true.
+pub async fn run_health(
+    health: Arc<Health>,
+    cache_dir: PathBuf,
+    status_path: PathBuf,
+    period: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let started_at = crate::clock::now();
+    loop {
+        let now = crate::clock::now();
+        let current = health.status(started_at, &cache_dir);
+        if let Err(error) = status::write(&status_path, &current) {
+            tracing::debug!("writing the status file: {error:#}");
+        }
+        let alive =
+            |at: Option<DateTime<Utc>>| at.is_some_and(|at| (now - at).num_seconds() <= status::ALIVE_WITHIN_SECONDS);
+        if alive(current.ui_alive_at) && alive(current.refresh_alive_at) {
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+        } else {
+            tracing::warn!(
+                "not feeding the watchdog: ui alive {:?}, refresh alive {:?}",
+                current.ui_alive_at,
+                current.refresh_alive_at
+            );
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// "synced" once systemd-timesyncd has synchronised the clock since boot.
+fn clock_state() -> String {
+    if std::path::Path::new("/run/systemd/timesync/synchronized").exists() { "synced" } else { "unsynced" }.into()
+}
+
+fn directory_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter_map(|entry| entry.metadata().ok()).map(|meta| meta.len()).sum())
+        .unwrap_or(0)
+}
