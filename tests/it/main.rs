@@ -9,4 +9,5 @@ mod refresh;
 mod render;
 mod server;
 mod support;
+mod systemd;
 mod update;
