@@ -29,7 +29,10 @@ fn analyze(dir: &Path, args: &[&str]) -> (bool, String) {
 fn units_verify_and_the_service_is_hardened() {
     let dir = tempfile::tempdir().expect("temp dir");
     stage_units(dir.path());
-    let (ok, text) = analyze(dir.path(), &["verify", "eventscreen.service", "eventscreen-update.service", "eventscreen-update.timer"]);
+    let (ok, text) = analyze(
+        dir.path(),
+        &["verify", "eventscreen.service", "eventscreen-update.service", "eventscreen-update.timer"],
+    );
     assert!(ok && text.trim().is_empty(), "systemd-analyze verify:\n{text}");
 
     let (_, text) = analyze(dir.path(), &["security", "--offline=true", "--no-pager", "eventscreen.service"]);

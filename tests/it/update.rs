@@ -201,3 +201,45 @@ async fn old_signed_binary_posing_as_new_is_refused() {
     check_refused(manifest("0.2.0", OLD, Some(OLD_SIG)), OLD.to_vec(), "the signed comment reads \"eventscreen 0.0.1")
         .await;
 }
+
+/// CI (`EVENTSCREEN_TEST_MINISIGN=1`, with Debian's `minisign` installed) signs a
+/// fresh release with a key made on the spot: the updater must accept it, and
+/// refuse it when another freshly made key is pinned.
+#[tokio::test]
+async fn fresh_release_signed_by_the_minisign_tool() {
+    if std::env::var_os("EVENTSCREEN_TEST_MINISIGN").is_none() {
+        println!("skipped: set EVENTSCREEN_TEST_MINISIGN=1 with minisign installed (CI does)");
+        return;
+    }
+    let keys = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let status =
+            std::process::Command::new("minisign").args(args).current_dir(keys.path()).status().expect("minisign");
+        assert!(status.success(), "minisign {args:?}");
+    };
+    run(&["-G", "-W", "-p", "fresh.pub", "-s", "fresh.key"]);
+    run(&["-G", "-W", "-p", "another.pub", "-s", "another.key"]);
+    std::fs::write(keys.path().join("eventscreen-0.2.0"), NEW).expect("binary");
+    let comment = format!("eventscreen 0.2.0 {TARGET}");
+    run(&["-S", "-s", "fresh.key", "-m", "eventscreen-0.2.0", "-x", "fresh.minisig", "-t", &comment]);
+    let signature = std::fs::read_to_string(keys.path().join("fresh.minisig")).expect("signature");
+    let key_of = |name: &str| {
+        let text = std::fs::read_to_string(keys.path().join(name)).expect("public key");
+        text.lines().nth(1).expect("key line").trim().to_string()
+    };
+
+    let mut accepted = setup(manifest("0.2.0", NEW, Some(&signature)), NEW.to_vec()).await;
+    accepted.options.public_key = key_of("fresh.pub");
+    let fake = service(&accepted, Some("0.2.0"));
+    let outcome = update(&accepted.options, &fake).await.expect("a freshly signed release installs");
+    assert_eq!(outcome, UpdateOutcome::Updated { from: Version::new(0, 1, 0), to: Version::new(0, 2, 0) });
+    accepted.server.stop();
+
+    let mut refused = setup(manifest("0.2.0", NEW, Some(&signature)), NEW.to_vec()).await;
+    refused.options.public_key = key_of("another.pub");
+    let fake = service(&refused, Some("0.2.0"));
+    let error = update(&refused.options, &fake).await.expect_err("wrong pinned key").to_string();
+    assert!(error.contains("signed with another key"), "{error}");
+    assert_eq!(current(&refused.install_dir), "releases/0.1.0");
+    refused.server.stop();
+}
