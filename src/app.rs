@@ -61,6 +61,7 @@ impl Screen {
         self.page_index = frame.page_index;
         self.shown_minute = frame.header.clock.clone();
         show_frame(window, &frame, layout.rows_per_page);
+        Health::beat(&self.health.last_frame, now);
         if self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) == 0 {
             Health::beat(&self.health.first_frame, now);
             let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);

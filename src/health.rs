@@ -21,6 +21,7 @@ pub struct Health {
     pub ui_alive: AtomicI64,
     pub refresh_alive: AtomicI64,
     pub first_frame: AtomicI64,
+    pub last_frame: AtomicI64,
     pub sources: Mutex<Vec<SourceStatus>>,
     pub frame_png: Mutex<Option<PathBuf>>,
 }
@@ -71,6 +72,7 @@ impl Health {
             pid: std::process::id(),
             started_at,
             first_frame_at: at(&self.first_frame),
+            last_frame_at: at(&self.last_frame),
             ui_alive_at: at(&self.ui_alive),
             refresh_alive_at: at(&self.refresh_alive),
             display: "on".into(),

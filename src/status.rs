@@ -17,6 +17,9 @@ pub struct Status {
     pub started_at: DateTime<Utc>,
     /// Set when the first frame was on screen.
     pub first_frame_at: Option<DateTime<Utc>>,
+    /// The newest frame drawn (each page turn and clock minute draws one).
+    #[serde(default)]
+    pub last_frame_at: Option<DateTime<Utc>>,
     /// The UI thread's last sign of life (its clock timer runs every second).
     pub ui_alive_at: Option<DateTime<Utc>>,
     /// The refresh loop's last sign of life (it beats while it waits, too).
@@ -92,7 +95,7 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
             human_duration(now - status.started_at)
         ),
         format!("display: {}; clock: {}", status.display, status.clock),
-        format!("first frame: {}", ago(status.first_frame_at)),
+        format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
         format!("cache: {} KB", status.cache_bytes / 1024),
     ];
@@ -116,7 +119,7 @@ fn human_duration(duration: Duration) -> String {
     match seconds {
         0..=119 => format!("{seconds} s"),
         120..=7199 => format!("{} min", seconds / 60),
-        7200..=172_799 => format!("{} h", seconds / 3600),
+        7200..=172_799 => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
         _ => format!("{} days", seconds / 86_400),
     }
 }
@@ -135,6 +138,7 @@ mod tests {
             pid: 42,
             started_at: at("2026-11-23T10:00:00Z"),
             first_frame_at: Some(at("2026-11-23T10:00:01Z")),
+            last_frame_at: Some(at("2026-11-23T10:00:13Z")),
             ui_alive_at: Some(at("2026-11-23T10:00:30Z")),
             refresh_alive_at: Some(at("2026-11-23T10:00:20Z")),
             display: "on".into(),
@@ -160,7 +164,7 @@ mod tests {
     #[test]
     fn description_is_readable() {
         let text = describe(&healthy(), at("2026-11-23T12:30:00Z"));
-        assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 150 min"), "{text}");
+        assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 2 h 30 min"), "{text}");
         assert!(text.contains("cache: 2 KB"), "{text}");
     }
 }

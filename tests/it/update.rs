@@ -57,6 +57,7 @@ impl Restarter for FakeService {
                 pid: 4242,
                 started_at: now,
                 first_frame_at: Some(now),
+                last_frame_at: Some(now),
                 ui_alive_at: Some(now),
                 refresh_alive_at: Some(now),
                 display: "on".into(),
