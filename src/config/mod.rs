@@ -4,6 +4,8 @@
 
 pub mod load;
 pub mod parse;
+mod raw;
+mod validate;
 
 use std::fmt;
 use std::path::PathBuf;

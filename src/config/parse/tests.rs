@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::{Language, Policy, Untagged};
 
 #[track_caller]
 fn check_problems(src: &str, expected: &[&str]) {
