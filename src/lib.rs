@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cache;
 pub mod clock;
+pub mod colour;
 pub mod commands;
 pub mod config;
 pub mod demo;

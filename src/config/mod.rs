@@ -23,6 +23,8 @@ pub struct Config {
     pub fetch: FetchSettings,
     pub cache: CacheSettings,
     pub update: UpdateSettings,
+    pub theme: Theme,
+    pub opening_hours: OpeningHours,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +33,8 @@ pub struct Library {
     pub name: String,
     /// Shown on the "no events" slide, e.g. `bibliotek.example.dk`.
     pub website: Option<String>,
+    /// A PNG or JPEG shown in the header before the name.
+    pub logo: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +53,59 @@ pub struct Screen {
     pub untagged: Untagged,
     pub timezone: Tz,
     pub language: Language,
+    /// How far the nearest reader usually stands; text grows beyond 4 m.
+    pub viewing_distance_m: f64,
+    pub orientation: Orientation,
+    /// Degrees clockwise the picture is turned for a TV mounted on its side (0, 90, 180, 270).
+    pub rotation: u16,
+    /// A QR code per event, to its ticket page or event page.
+    pub qr: bool,
+    /// No fades between pages.
+    pub reduced_motion: bool,
+    /// Data older than this gets the quiet "Sidst opdateret HH:MM" note.
+    pub stale_after_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// From the frame's shape.
+    Auto,
+    Landscape,
+    Portrait,
+}
+
+/// Colours as 0xRRGGBB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub background: u32,
+    pub surface: u32,
+    pub text: u32,
+    pub text_muted: u32,
+    pub accent: u32,
+}
+
+impl Theme {
+    /// Warm off-white on deep blue-grey; every text colour is at least 4.5:1 on
+    /// the background and the surface (tested).
+    pub const DEFAULT: Theme =
+        Theme { background: 0x14202b, surface: 0x1c2b38, text: 0xf5f1e8, text_muted: 0xb9c4cc, accent: 0xf2b84b };
+}
+
+/// When the screen is on. Days not listed are on all day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningHours {
+    /// Monday first; `None` = on all day; `Some(None)` = closed all day.
+    pub days: [Option<Option<(chrono::NaiveTime, chrono::NaiveTime)>>; 7],
+    pub off_hours: OffHours,
+    /// Run when the screen turns on / off (e.g. `cec-ctl` to switch the TV).
+    pub on_command: Vec<String>,
+    pub off_command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffHours {
+    Black,
+    Dim,
 }
 
 /// How events that name no screen at all are treated when `screen.name` is set.

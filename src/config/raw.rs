@@ -14,6 +14,8 @@ pub(super) struct RawConfig {
     pub(super) fetch: RawFetch,
     pub(super) cache: RawCache,
     pub(super) update: RawUpdate,
+    pub(super) theme: RawTheme,
+    pub(super) opening_hours: RawOpeningHours,
 }
 
 #[derive(Deserialize, Default)]
@@ -21,6 +23,7 @@ pub(super) struct RawConfig {
 pub(super) struct RawLibrary {
     pub(super) name: Option<String>,
     pub(super) website: Option<String>,
+    pub(super) logo: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +41,54 @@ pub(super) struct RawScreen {
     pub(super) untagged: Option<Spanned<String>>,
     pub(super) timezone: Option<Spanned<String>>,
     pub(super) language: Option<Spanned<String>>,
+    pub(super) viewing_distance_m: Option<Spanned<RawNumber>>,
+    pub(super) orientation: Option<Spanned<String>>,
+    pub(super) rotation: Option<Spanned<i64>>,
+    pub(super) qr: Option<bool>,
+    pub(super) reduced_motion: Option<bool>,
+    pub(super) stale_after_minutes: Option<Spanned<i64>>,
+}
+
+/// A number written with or without a decimal point (`3` or `3.5`).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(untagged)]
+pub(super) enum RawNumber {
+    Whole(i64),
+    Decimal(f64),
+}
+
+impl RawNumber {
+    pub(super) fn value(self) -> f64 {
+        match self {
+            RawNumber::Whole(value) => value as f64,
+            RawNumber::Decimal(value) => value,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawTheme {
+    pub(super) background: Option<Spanned<String>>,
+    pub(super) surface: Option<Spanned<String>>,
+    pub(super) text: Option<Spanned<String>>,
+    pub(super) text_muted: Option<Spanned<String>>,
+    pub(super) accent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawOpeningHours {
+    pub(super) monday: Option<Spanned<String>>,
+    pub(super) tuesday: Option<Spanned<String>>,
+    pub(super) wednesday: Option<Spanned<String>>,
+    pub(super) thursday: Option<Spanned<String>>,
+    pub(super) friday: Option<Spanned<String>>,
+    pub(super) saturday: Option<Spanned<String>>,
+    pub(super) sunday: Option<Spanned<String>>,
+    pub(super) off_hours: Option<Spanned<String>>,
+    pub(super) on_command: Vec<String>,
+    pub(super) off_command: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]

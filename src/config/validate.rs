@@ -8,11 +8,12 @@ use chrono_tz::Tz;
 use toml::Spanned;
 use url::Url;
 
+use crate::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
 use crate::config::parse::problem_at;
-use crate::config::raw::{RawConfig, RawSource, RawUpdate};
+use crate::config::raw::{RawConfig, RawNumber, RawOpeningHours, RawScreen, RawSource, RawTheme, RawUpdate};
 use crate::config::{
-    CacheSettings, Config, FetchSettings, Language, Library, Policy, Problem, ScheduleRules, Screen, Source, Untagged,
-    UpdateSettings,
+    CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
+    ScheduleRules, Screen, Source, Theme, Untagged, UpdateSettings,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -27,22 +28,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
             message: "no feed to show; add a [[sources]] table with the library's events address, e.g.\n    [[sources]]\n    url = \"https://bibliotek.example.dk/api/v1/events\"".into(),
         });
     }
-    let screen = Screen {
-        name: non_empty(raw.screen.name),
-        untagged: check.choice(
-            "screen.untagged",
-            raw.screen.untagged,
-            &[("auto", Untagged::Auto), ("show", Untagged::Show), ("hide", Untagged::Hide)],
-            Untagged::Auto,
-        ),
-        timezone: check.timezone(raw.screen.timezone),
-        language: check.choice(
-            "screen.language",
-            raw.screen.language,
-            &[("da", Language::Danish), ("en", Language::English)],
-            Language::Danish,
-        ),
-    };
+    let screen = check.screen(raw.screen);
     let policies = [("show", Policy::Show), ("hide", Policy::Hide)];
     let schedule = ScheduleRules {
         horizon_days: check.number("schedule.horizon_days", raw.schedule.horizon_days, 1..=366, 14),
@@ -70,6 +56,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         library: Library {
             name: non_empty(raw.library.name).unwrap_or_else(|| "Biblioteket".into()),
             website: non_empty(raw.library.website),
+            logo: non_empty(raw.library.logo).map(PathBuf::from),
         },
         sources,
         screen,
@@ -77,6 +64,8 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         fetch,
         cache: CacheSettings { dir: non_empty(raw.cache.dir).map(PathBuf::from) },
         update,
+        theme: check.theme(raw.theme),
+        opening_hours: check.opening_hours(raw.opening_hours),
     };
     Some(config)
 }
@@ -87,6 +76,128 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    fn screen(&mut self, raw: RawScreen) -> Screen {
+        Screen {
+            name: non_empty(raw.name),
+            untagged: self.choice(
+                "screen.untagged",
+                raw.untagged,
+                &[("auto", Untagged::Auto), ("show", Untagged::Show), ("hide", Untagged::Hide)],
+                Untagged::Auto,
+            ),
+            timezone: self.timezone(raw.timezone),
+            language: self.choice(
+                "screen.language",
+                raw.language,
+                &[("da", Language::Danish), ("en", Language::English)],
+                Language::Danish,
+            ),
+            viewing_distance_m: self.distance(raw.viewing_distance_m),
+            orientation: self.choice(
+                "screen.orientation",
+                raw.orientation,
+                &[
+                    ("auto", Orientation::Auto),
+                    ("landscape", Orientation::Landscape),
+                    ("portrait", Orientation::Portrait),
+                ],
+                Orientation::Auto,
+            ),
+            rotation: self.rotation(raw.rotation),
+            qr: raw.qr.unwrap_or(true),
+            reduced_motion: raw.reduced_motion.unwrap_or(false),
+            stale_after_minutes: self.number("screen.stale_after_minutes", raw.stale_after_minutes, 5..=10080, 30),
+        }
+    }
+
+    fn distance(&mut self, raw: Option<Spanned<RawNumber>>) -> f64 {
+        let Some(raw) = raw else { return 3.0 };
+        let value = raw.get_ref().value();
+        if (1.0..=15.0).contains(&value) {
+            return value;
+        }
+        let message = format!("{value} m is out of range; use metres from 1 to 15, e.g. 3.5 (default 3)");
+        self.report(raw.span().start, "screen.viewing_distance_m", message);
+        3.0
+    }
+
+    fn rotation(&mut self, raw: Option<Spanned<i64>>) -> u16 {
+        let Some(raw) = raw else { return 0 };
+        match *raw.get_ref() {
+            degrees @ (0 | 90 | 180 | 270) => degrees as u16,
+            other => {
+                let message = format!("{other} is not a quarter turn; use 0, 90, 180 or 270 (degrees clockwise)");
+                self.report(raw.span().start, "screen.rotation", message);
+                0
+            }
+        }
+    }
+
+    fn theme(&mut self, raw: RawTheme) -> Theme {
+        let default = Theme::DEFAULT;
+        let mut colour = |key: &str, value: Option<Spanned<String>>, fallback: u32| {
+            let Some(value) = value else { return (fallback, None) };
+            match parse_hex(value.get_ref()) {
+                Some(rgb) => (rgb, Some(value.span().start)),
+                None => {
+                    let message =
+                        format!("\"{}\" is not a colour; write it as \"#rrggbb\", e.g. \"#14202b\"", value.get_ref());
+                    self.report(value.span().start, key, message);
+                    (fallback, None)
+                }
+            }
+        };
+        let (background, background_at) = colour("theme.background", raw.background, default.background);
+        let (surface, _) = colour("theme.surface", raw.surface, default.surface);
+        let (text, text_at) = colour("theme.text", raw.text, default.text);
+        let (text_muted, muted_at) = colour("theme.text_muted", raw.text_muted, default.text_muted);
+        let (accent, accent_at) = colour("theme.accent", raw.accent, default.accent);
+        let theme = Theme { background, surface, text, text_muted, accent };
+        for (key, rgb, at) in [
+            ("theme.text", text, text_at),
+            ("theme.text_muted", text_muted, muted_at),
+            ("theme.accent", accent, accent_at),
+        ] {
+            let ratio = contrast_ratio(rgb, theme.background).min(contrast_ratio(rgb, theme.surface));
+            if ratio < MIN_TEXT_CONTRAST {
+                let offset = at.or(background_at).unwrap_or(0);
+                let message = format!(
+                    "contrast with the background is {ratio:.1}:1, too low to read from across the room; choose colours with at least {MIN_TEXT_CONTRAST}:1"
+                );
+                self.report(offset, key, message);
+            }
+        }
+        theme
+    }
+
+    fn opening_hours(&mut self, raw: RawOpeningHours) -> OpeningHours {
+        let days = [raw.monday, raw.tuesday, raw.wednesday, raw.thursday, raw.friday, raw.saturday, raw.sunday];
+        let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        let mut parsed = [None; 7];
+        for (index, value) in days.into_iter().enumerate() {
+            let Some(value) = value else { continue };
+            match parse_hours(value.get_ref()) {
+                Some(hours) => parsed[index] = Some(hours),
+                None => {
+                    let message =
+                        format!("\"{}\" is not opening hours; write \"08:00-20:00\" or \"closed\"", value.get_ref());
+                    self.report(value.span().start, &format!("opening_hours.{}", names[index]), message);
+                }
+            }
+        }
+        OpeningHours {
+            days: parsed,
+            off_hours: self.choice(
+                "opening_hours.off_hours",
+                raw.off_hours,
+                &[("black", OffHours::Black), ("dim", OffHours::Dim)],
+                OffHours::Black,
+            ),
+            on_command: raw.on_command,
+            off_command: raw.off_command,
+        }
+    }
+
     fn report(&mut self, offset: usize, key: &str, message: String) {
         self.problems.push(problem_at(self.src, offset, key, message));
     }
@@ -208,6 +319,18 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// "08:00-20:00" → Some(Some((08:00, 20:00))); "closed" → Some(None).
+fn parse_hours(text: &str) -> Option<Option<(chrono::NaiveTime, chrono::NaiveTime)>> {
+    let text = text.trim();
+    if ["closed", "lukket"].iter().any(|word| text.eq_ignore_ascii_case(word)) {
+        return Some(None);
+    }
+    let (open, close) = text.split_once(['-', '–'])?;
+    let time = |part: &str| chrono::NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
+    let (open, close) = (time(open)?, time(close)?);
+    (open < close).then_some(Some((open, close)))
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

@@ -32,7 +32,7 @@ fn misspelt_key_and_bad_zone_are_both_reported() {
     check_problems(
         src,
         &[
-            "eventscreen.toml:2:1: library.nmae: unknown key \"nmae\"; did you mean \"name\"? (allowed here: name, website)",
+            "eventscreen.toml:2:1: library.nmae: unknown key \"nmae\"; did you mean \"name\"? (allowed here: name, website, logo)",
             "eventscreen.toml:8:12: screen.timezone: unknown time zone \"Europe/Copenhagn\"; use a name like \"Europe/Copenhagen\"",
         ],
     );
@@ -55,7 +55,7 @@ fn unknown_table_is_reported() {
     let src = format!("{MINIMAL}[scren]\nname = \"Foyer\"\n");
     check_problems(
         &src,
-        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update)"],
+        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update, theme, opening_hours)"],
     );
 }
 
@@ -112,4 +112,41 @@ fn line_column_counts_characters() {
     assert_eq!(line_column("a\nøb = 1", 2), (2, 1));
     assert_eq!(line_column("a\nøb = 1", 4), (2, 2));
     assert_eq!(line_column("abc", 99), (1, 4));
+}
+
+#[test]
+fn screen_theme_and_opening_hours() {
+    let src = format!(
+        "{MINIMAL}[screen]\nviewing_distance_m = 5\nrotation = 90\norientation = \"portrait\"\nqr = false\n[theme]\naccent = \"#00ff88\"\n[opening_hours]\nmonday = \"08:00-20:00\"\nsunday = \"closed\"\noff_hours = \"dim\"\noff_command = [\"cec-ctl\", \"--standby\"]\n"
+    );
+    let config = parse(&src).expect("valid");
+    assert_eq!(config.screen.viewing_distance_m, 5.0);
+    assert_eq!(config.screen.rotation, 90);
+    assert_eq!(config.screen.orientation, crate::config::Orientation::Portrait);
+    assert!(!config.screen.qr);
+    assert_eq!(config.theme.accent, 0x00ff88);
+    assert_eq!(config.theme.background, crate::config::Theme::DEFAULT.background);
+    let monday = config.opening_hours.days[0].expect("listed").expect("open");
+    assert_eq!((monday.0.to_string(), monday.1.to_string()), ("08:00:00".into(), "20:00:00".into()));
+    assert_eq!(config.opening_hours.days[6], Some(None), "closed on Sunday");
+    assert_eq!(config.opening_hours.days[1], None, "Tuesday not listed: on all day");
+    assert_eq!(config.opening_hours.off_hours, crate::config::OffHours::Dim);
+    assert_eq!(config.opening_hours.off_command, ["cec-ctl", "--standby"]);
+}
+
+#[test]
+fn bad_screen_theme_and_hours_values() {
+    let src = format!(
+        "{MINIMAL}[screen]\nviewing_distance_m = 40\nrotation = 45\n[theme]\ntext = \"#1c2b38\"\nsurface = \"blue\"\n[opening_hours]\nfriday = \"20:00-08:00\"\n"
+    );
+    check_problems(
+        &src,
+        &[
+            "eventscreen.toml:4:22: screen.viewing_distance_m: 40 m is out of range; use metres from 1 to 15, e.g. 3.5 (default 3)",
+            "eventscreen.toml:5:12: screen.rotation: 45 is not a quarter turn; use 0, 90, 180 or 270 (degrees clockwise)",
+            "eventscreen.toml:7:8: theme.text: contrast with the background is 1.0:1, too low to read from across the room; choose colours with at least 4.5:1",
+            "eventscreen.toml:8:11: theme.surface: \"blue\" is not a colour; write it as \"#rrggbb\", e.g. \"#14202b\"",
+            "eventscreen.toml:10:10: opening_hours.friday: \"20:00-08:00\" is not opening hours; write \"08:00-20:00\" or \"closed\"",
+        ],
+    );
 }
