@@ -13,12 +13,13 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::frame::{build_frame, page_count, DataAge};
+use crate::frame::{build_frame, page_count, FrameRequest};
 use crate::health::{run_health, Health};
-use crate::paginate::{layout_for, next_page, Layout};
+use crate::paginate::next_page;
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
 use crate::ui::bridge::show_frame;
-use crate::ui::MainWindow;
+use crate::ui::pictures::Pictures;
+use crate::ui::{MainWindow, ScheduleAdapter};
 
 /// How `run` was asked to start.
 pub struct RunOptions {
@@ -36,6 +37,9 @@ struct Screen {
     page_index: usize,
     shown_minute: String,
     health: Arc<Health>,
+    pictures: Pictures,
+    /// The window size the shown frame was laid out for.
+    shown_size: (u32, u32),
     /// Where the current frame is saved for remote staff, and when it last was.
     frame_png: PathBuf,
     frame_saved_at: Option<std::time::Instant>,
@@ -45,22 +49,25 @@ struct Screen {
 const FRAME_PNG_EVERY: Duration = Duration::from_secs(300);
 
 impl Screen {
-    fn layout(window: &MainWindow) -> Layout {
+    fn size(window: &MainWindow) -> (u32, u32) {
         let size = window.window().size();
-        layout_for(size.width.max(1), size.height.max(1))
-    }
-
-    fn age(&self) -> DataAge {
-        DataAge { last_success: self.snapshot.last_success, stale_after: stale_after(&self.config) }
+        (size.width.max(1), size.height.max(1))
     }
 
     fn draw(&mut self, window: &MainWindow) {
         let now = crate::clock::now();
-        let layout = Screen::layout(window);
-        let frame = build_frame(&self.snapshot.events, &self.config, self.age(), now, &layout, self.page_index);
+        self.shown_size = Screen::size(window);
+        let frame = build_frame(&FrameRequest {
+            events: &self.snapshot.events,
+            config: &self.config,
+            last_success: self.snapshot.last_success,
+            now,
+            size: self.shown_size,
+            page_index: self.page_index,
+        });
         self.page_index = frame.page_index;
         self.shown_minute = frame.header.clock.clone();
-        show_frame(window, &frame, layout.rows_per_page);
+        show_frame(window, &frame, &mut self.pictures);
         Health::beat(&self.health.last_frame, now);
         if self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) == 0 {
             Health::beat(&self.health.first_frame, now);
@@ -97,11 +104,27 @@ impl Screen {
         }
     }
 
+    /// Turns to the next page, fading out and in unless `reduced_motion` is set.
     fn rotate(&mut self, window: &MainWindow) {
-        let now = crate::clock::now();
-        let n_pages = page_count(&self.snapshot.events, &self.config, now, &Screen::layout(window));
-        self.page_index = next_page(self.page_index, n_pages);
-        self.draw(window);
+        let n_pages = page_count(&self.snapshot.events, &self.config, crate::clock::now(), Screen::size(window));
+        let next = next_page(self.page_index, n_pages);
+        if next == self.page_index || self.config.screen.reduced_motion {
+            self.page_index = next;
+            self.draw(window);
+            return;
+        }
+        self.page_index = next;
+        window.global::<ScheduleAdapter>().set_page_opacity(0.0);
+        let weak = window.as_weak();
+        Timer::single_shot(FADE, move || {
+            let Some(window) = weak.upgrade() else { return };
+            SCREEN.with(|cell| {
+                if let Some(screen) = cell.borrow().as_ref() {
+                    screen.borrow_mut().draw(&window);
+                }
+            });
+            window.global::<ScheduleAdapter>().set_page_opacity(1.0);
+        });
     }
 
     /// Redraws only when the minute on the clock has changed.
@@ -109,19 +132,16 @@ impl Screen {
         Health::beat(&self.health.ui_alive, crate::clock::now());
         let clock =
             crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
-        if clock != self.shown_minute {
+        if clock != self.shown_minute || Screen::size(window) != self.shown_size {
             self.draw(window);
         }
     }
 }
 
-/// Data older than three polling intervals (at least 30 minutes) is called stale.
 /// How often the status file is written and the watchdog considered.
 const HEALTH_EVERY: Duration = Duration::from_secs(10);
-
-pub fn stale_after(config: &Config) -> chrono::Duration {
-    chrono::Duration::minutes(i64::from(config.fetch.interval_minutes * 3).max(30))
-}
+/// How long the page fades out before the next one fades in (see Theme.fade-duration).
+const FADE: Duration = Duration::from_millis(250);
 
 pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let snapshot = if options.demo {
@@ -145,6 +165,8 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         page_index: 0,
         shown_minute: String::new(),
         health: health.clone(),
+        pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),
+        shown_size: (0, 0),
         frame_png: status_path.with_file_name("frame.png"),
         frame_saved_at: None,
     }));
@@ -219,6 +241,7 @@ fn spawn_refresh(
                     if let Some(screen) = cell.borrow().as_ref() {
                         let mut screen = screen.borrow_mut();
                         screen.snapshot = snapshot;
+                        screen.pictures.forget_missing();
                         screen.draw(&window);
                     }
                 });

@@ -79,6 +79,10 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool) -> Outcome {
         Err(outcome) => return outcome,
     };
     let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
+    if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
+        std::env::set_var("SLINT_KMS_ROTATION", config.screen.rotation.to_string());
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),

@@ -90,6 +90,11 @@ impl Fetcher {
         })
     }
 
+    /// The shared HTTP client (images use it too).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Fetches `url`, retrying transient failures.
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let mut attempt = 0;

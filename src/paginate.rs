@@ -1,21 +1,45 @@
 //! Splits the schedule into pages for the screen's layout, and picks the next page.
 //! Pure: the rotation timer says *when*, [`next_page`] says *to which page*.
 
-/// How many event rows fit on one page, decided from the frame size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::config::{Orientation, Screen};
+
+/// How a frame is laid out: decided from its size and the viewing distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Layout {
     pub rows_per_page: usize,
     pub portrait: bool,
+    /// Screen pixels per design pixel. Designs are drawn for 1920×1080
+    /// (1080×1920 in portrait) read from up to 4 m; see `ui/theme.slint`.
+    pub scale: f32,
 }
 
-/// The layout for a frame of `width` × `height` pixels.
+/// Design pixels taken by the header, the footer and the gaps around the rows.
+const CHROME_HEIGHT: f32 = 150.0 + 84.0 + 16.0;
+/// A row holds a two-line title, the subtitle and the place (and, in portrait,
+/// the badge line below them).
+const ROW_HEIGHT_LANDSCAPE: f32 = 206.0;
+const ROW_HEIGHT_PORTRAIT: f32 = 262.0;
+/// Up to this distance the design sizes are read comfortably on a 43–65" TV.
+const DESIGN_DISTANCE_M: f64 = 4.0;
+
+/// The layout for a frame of `width` × `height` pixels (after any rotation).
 ///
-/// Type is sized relative to the frame (see `ui/theme.slint`), so the row count
-/// depends only on the orientation: text never shrinks to fit more rows. Each row
-/// has room for a two-line title and the place line.
-pub fn layout_for(width: u32, height: u32) -> Layout {
-    let portrait = height > width;
-    Layout { rows_per_page: if portrait { 8 } else { 5 }, portrait }
+/// Text grows with the viewing distance beyond 4 m (up to 2.5×); when the rows no
+/// longer fit, a page shows fewer events rather than smaller text.
+pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
+    let portrait = match screen.orientation {
+        Orientation::Auto => height > width,
+        Orientation::Landscape => false,
+        Orientation::Portrait => true,
+    };
+    let (width, height) = (width.max(1) as f32, height.max(1) as f32);
+    let resolution =
+        if portrait { (width / 1080.0).min(height / 1920.0) } else { (width / 1920.0).min(height / 1080.0) };
+    let distance = (screen.viewing_distance_m / DESIGN_DISTANCE_M).clamp(1.0, 2.5) as f32;
+    let scale = resolution * distance;
+    let row = if portrait { ROW_HEIGHT_PORTRAIT } else { ROW_HEIGHT_LANDSCAPE };
+    let rows = ((height / scale - CHROME_HEIGHT) / row).floor();
+    Layout { rows_per_page: if rows >= 1.0 { rows as usize } else { 1 }, portrait, scale }
 }
 
 /// The pages of `items`; an empty schedule has no pages (the screen shows its empty slide).
@@ -36,10 +60,11 @@ pub fn next_page(current: usize, n_pages: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::demo_config;
 
     #[test]
     fn pages_hold_at_most_rows_per_page() {
-        let layout = Layout { rows_per_page: 3, portrait: false };
+        let layout = Layout { rows_per_page: 3, portrait: false, scale: 1.0 };
         let items: Vec<u32> = (0..7).collect();
         let pages = paginate(&items, &layout);
         assert_eq!(pages, vec![&[0, 1, 2][..], &[3, 4, 5][..], &[6][..]]);
@@ -58,10 +83,28 @@ mod tests {
         check(7, 3, 0);
     }
 
+    /// (width, height, distance, orientation) → (rows, portrait, scale).
     #[test]
-    fn orientation_decides_rows() {
-        assert_eq!(layout_for(1920, 1080), Layout { rows_per_page: 5, portrait: false });
-        assert_eq!(layout_for(1280, 720), Layout { rows_per_page: 5, portrait: false });
-        assert_eq!(layout_for(1080, 1920), Layout { rows_per_page: 8, portrait: true });
+    fn resolution_distance_and_orientation_decide_rows_and_scale() {
+        let check = |width, height, distance, orientation, expected: (usize, bool, f32)| {
+            let mut screen = demo_config().screen;
+            screen.viewing_distance_m = distance;
+            screen.orientation = orientation;
+            let layout = layout_for(width, height, &screen);
+            assert_eq!(
+                (layout.rows_per_page, layout.portrait),
+                (expected.0, expected.1),
+                "{width}x{height} at {distance} m"
+            );
+            assert!((layout.scale - expected.2).abs() < 1e-3, "{width}x{height}: scale {}", layout.scale);
+        };
+        check(1920, 1080, 3.0, Orientation::Auto, (4, false, 1.0));
+        check(1280, 720, 3.0, Orientation::Auto, (4, false, 2.0 / 3.0));
+        check(3840, 2160, 3.0, Orientation::Auto, (4, false, 2.0));
+        check(1080, 1920, 3.0, Orientation::Auto, (6, true, 1.0));
+        // Farther away: bigger text, fewer rows; never zero rows.
+        check(1920, 1080, 5.0, Orientation::Auto, (2, false, 1.25));
+        check(1920, 1080, 15.0, Orientation::Auto, (1, false, 2.5));
+        check(1920, 1080, 3.0, Orientation::Portrait, (1, true, 0.5625));
     }
 }

@@ -28,6 +28,12 @@ pub struct Row {
     pub price: String,
     pub badge: String,
     pub badge_kind: BadgeKind,
+    /// Where the QR code leads: the ticket page, else the event page; empty for none.
+    pub link: String,
+    /// The best image the feed offers; empty for none (the UI shows a placeholder).
+    pub image_url: String,
+    /// The letter on the placeholder tile.
+    pub initial: String,
 }
 
 /// What a badge means, so the UI can colour it.
@@ -71,6 +77,9 @@ pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Langua
                 price: item.event.price.as_ref().map(|price| price_text(price, words)).unwrap_or_default(),
                 badge: badge.to_string(),
                 badge_kind,
+                link: item.event.ticket_url.clone().or_else(|| item.event.url.clone()).unwrap_or_default(),
+                image_url: item.event.images.first().cloned().unwrap_or_default(),
+                initial: item.event.title.chars().find(|c| c.is_alphanumeric()).map(String::from).unwrap_or_default(),
             }
         })
         .collect()

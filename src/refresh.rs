@@ -147,6 +147,34 @@ pub async fn refresh_all(fetcher: &Fetcher, config: &Config, dir: &Path, now: Da
     reports
 }
 
+/// How many upcoming events get their images fetched (the first pages' worth, and more).
+const IMAGES_AHEAD: usize = 60;
+
+/// Image URLs of the next events on the schedule that have no thumbnail yet.
+pub fn thumbnails_wanted(events: &[Event], config: &Config, now: DateTime<Utc>, cache_dir: &Path) -> Vec<String> {
+    let filter = crate::schedule::Filter::from_config(config);
+    let system_now = std::time::SystemTime::now();
+    crate::schedule::schedule(events, &filter, now, config.screen.timezone)
+        .iter()
+        .take(IMAGES_AHEAD)
+        .filter_map(|item| item.event.images.first())
+        .filter(|url| crate::thumbs::needs_fetch(cache_dir, url, system_now))
+        .cloned()
+        .collect()
+}
+
+/// Fetches thumbnails one at a time (a screen is in no hurry; the CMS is shared).
+pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[String]) {
+    let mut stored = 0;
+    for url in urls {
+        match crate::thumbs::fetch_thumb(fetcher.client(), cache_dir, url).await {
+            Ok(()) => stored += 1,
+            Err(error) => tracing::warn!("event image not used, showing a placeholder: {error:#}"),
+        }
+    }
+    tracing::info!(stored, failed = urls.len() - stored, "event images fetched");
+}
+
 /// Everything the refresh loop needs, passed in so tests can point it anywhere.
 pub struct RefreshLoop {
     pub fetcher: Fetcher,
@@ -178,7 +206,12 @@ impl RefreshLoop {
                 health.record(&self.config, &reports, now);
                 Health::beat(&health.refresh_alive, now);
             }
-            publish(snapshot);
+            let images = thumbnails_wanted(&snapshot.events, &self.config, now, &self.cache_dir);
+            publish(snapshot.clone());
+            if !images.is_empty() {
+                fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;
+                publish(snapshot);
+            }
             let jitter = rand::rng().random_range(0.9..1.1);
             let next_round = tokio::time::sleep(self.interval.mul_f64(jitter));
             tokio::pin!(next_round);

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::frame::{build_frame, DataAge};
-use crate::paginate::layout_for;
+use crate::frame::{build_frame, FrameRequest};
 use crate::refresh::{load_cached, Snapshot};
+use crate::ui::pictures::Pictures;
 
 pub struct RenderOptions {
     pub config: Config,
@@ -31,9 +31,17 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     } else {
         load_cached(&options.config, &options.cache_dir)
     };
-    let layout = layout_for(options.width, options.height);
-    let age = DataAge { last_success: snapshot.last_success, stale_after: crate::app::stale_after(&options.config) };
-    let frame = build_frame(&snapshot.events, &options.config, age, options.at, &layout, options.page_index);
+    // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
+    let rotation = options.config.screen.rotation;
+    let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };
+    let frame = build_frame(&FrameRequest {
+        events: &snapshot.events,
+        config: &options.config,
+        last_success: snapshot.last_success,
+        now: options.at,
+        size,
+        page_index: options.page_index,
+    });
     if frame.page_count > 0 && options.page_index >= frame.page_count {
         tracing::warn!(
             "page {} does not exist at that time (there are {}); showing page 1",
@@ -41,7 +49,8 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
             frame.page_count
         );
     }
-    crate::ui::headless::render_png(&frame, layout.rows_per_page, options.width, options.height, &options.out)?;
+    let mut pictures = Pictures::new((!options.demo).then(|| options.cache_dir.clone()));
+    crate::ui::headless::render_png(&frame, &mut pictures, size, rotation, &options.out)?;
     tracing::info!(
         events = snapshot.events.len(),
         page = frame.page_index + 1,

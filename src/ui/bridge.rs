@@ -1,17 +1,19 @@
-//! Copies a domain [`Frame`] into the UI's `ScheduleAdapter`: the one place where
-//! domain types become `ui::` types.
+//! Copies a domain [`Frame`] into the UI's globals: the one place where domain
+//! types become `ui::` types.
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::frame::Frame;
+use crate::frame::{Display, Frame};
 use crate::present::{self, Row};
-use crate::ui::{BadgeKind, EventRow, MainWindow, ScheduleAdapter};
+use crate::ui::pictures::Pictures;
+use crate::ui::{BadgeKind, EventRow, MainWindow, ScheduleAdapter, Theme};
 
 /// Shows `frame` in `window`. Properties that did not change are left alone, so
 /// Slint redraws only what changed (the clock, once a minute).
-pub fn show_frame(window: &MainWindow, frame: &Frame, rows_per_page: usize) {
+pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
+    apply_theme(window, frame);
     let adapter = window.global::<ScheduleAdapter>();
     set_if_changed(adapter.get_library_name(), &frame.library_name, |text| adapter.set_library_name(text));
     set_if_changed(adapter.get_date(), &frame.header.date, |text| adapter.set_date(text));
@@ -21,8 +23,16 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, rows_per_page: usize) {
     set_if_changed(adapter.get_status_note(), &frame.status_note, |text| adapter.set_status_note(text));
     adapter.set_page_index(to_int(frame.page_index));
     adapter.set_page_count(to_int(frame.page_count));
-    window.set_rows_per_page(to_int(rows_per_page));
-    let rows: Vec<EventRow> = frame.rows.iter().map(event_row).collect();
+    adapter.set_rows_per_page(to_int(frame.layout.rows_per_page));
+    adapter.set_display_off(frame.display != Display::On);
+    adapter.set_dim(matches!(frame.display, Display::Off(crate::config::OffHours::Dim)));
+    let logo = frame.logo.as_deref().and_then(|path| pictures.logo(path));
+    adapter.set_has_logo(logo.is_some());
+    if let Some(logo) = logo {
+        adapter.set_logo(logo);
+    }
+    window.set_show_qr(frame.show_qr);
+    let rows: Vec<EventRow> = frame.rows.iter().map(|row| event_row(row, frame.show_qr, pictures)).collect();
     let current = adapter.get_rows();
     let unchanged = slint::Model::row_count(&current) == rows.len()
         && rows.iter().enumerate().all(|(index, row)| slint::Model::row_data(&current, index).as_ref() == Some(row));
@@ -31,7 +41,29 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, rows_per_page: usize) {
     }
 }
 
-fn event_row(row: &Row) -> EventRow {
+fn apply_theme(window: &MainWindow, frame: &Frame) {
+    let theme = window.global::<Theme>();
+    let scale = frame.layout.scale;
+    if theme.get_scale() != scale {
+        theme.set_scale(scale);
+    }
+    if theme.get_portrait() != frame.layout.portrait {
+        theme.set_portrait(frame.layout.portrait);
+    }
+    theme.set_shift_x(frame.shift.0 as f32 * scale);
+    theme.set_shift_y(frame.shift.1 as f32 * scale);
+    theme.set_fade_duration(if frame.reduced_motion { 0 } else { 250 });
+    let colours = &frame.theme;
+    theme.set_background(rgb(colours.background));
+    theme.set_surface(rgb(colours.surface));
+    theme.set_text(rgb(colours.text));
+    theme.set_text_muted(rgb(colours.text_muted));
+    theme.set_accent(rgb(colours.accent));
+}
+
+fn event_row(row: &Row, show_qr: bool, pictures: &mut Pictures) -> EventRow {
+    let picture = pictures.thumb(&row.image_url);
+    let qr = if show_qr { pictures.qr(&row.link) } else { None };
     EventRow {
         day: row.day.as_str().into(),
         time: row.time.as_str().into(),
@@ -48,7 +80,16 @@ fn event_row(row: &Row) -> EventRow {
             present::BadgeKind::SoldOut => BadgeKind::SoldOut,
             present::BadgeKind::Cancelled => BadgeKind::Cancelled,
         },
+        has_picture: picture.is_some(),
+        picture: picture.unwrap_or_default(),
+        initial: row.initial.as_str().into(),
+        has_qr: qr.is_some(),
+        qr: qr.unwrap_or_default(),
     }
+}
+
+fn rgb(value: u32) -> Color {
+    Color::from_rgb_u8((value >> 16) as u8, (value >> 8) as u8, value as u8)
 }
 
 fn set_if_changed(current: SharedString, wanted: &str, set: impl FnOnce(SharedString)) {

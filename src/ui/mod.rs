@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod headless;
+pub mod pictures;
 
 // Generated from ui/*.slint by build.rs; lints on generated code are not ours to fix.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
@@ -10,4 +11,4 @@ mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{BadgeKind, EventRow, MainWindow, ScheduleAdapter};
+pub use generated::{BadgeKind, EventRow, MainWindow, ScheduleAdapter, Theme};

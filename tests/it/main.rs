@@ -5,6 +5,7 @@ mod cache;
 mod cli;
 mod config;
 mod fetch;
+mod images;
 mod refresh;
 mod render;
 mod server;

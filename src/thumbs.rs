@@ -1,0 +1,138 @@
+//! Event images: each downloaded once, decoded under hard limits, cropped and
+//! resized to one 4:3 thumbnail, and kept in the cache (`thumbs/`), whose total
+//! size is bounded. The screen only ever reads the small thumbnails.
+//!
+//! A hostile or huge image cannot exhaust memory: the body is capped while it
+//! downloads, and the decoder refuses images over the pixel limits before it
+//! allocates. An image that fails is remembered (a `.failed` marker) and not
+//! fetched again for a day; the screen shows a placeholder for it.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{anyhow, ensure, Context};
+use image::{ImageReader, Limits, RgbImage};
+use sha2::{Digest, Sha256};
+
+/// Thumbnail size: enough for the image slot on a 4K screen.
+pub const THUMB_WIDTH: u32 = 640;
+pub const THUMB_HEIGHT: u32 = 480;
+/// Largest image body downloaded.
+pub const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
+/// Largest image decoded: 8192 px a side, 192 MB for the decoder in all.
+pub const MAX_SIDE: u32 = 8192;
+pub const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
+/// Total size of the thumbnail store; the oldest go first beyond it.
+pub const MAX_STORE_BYTES: u64 = 64 * 1024 * 1024;
+/// How long a failed image is left alone before it is tried again.
+const RETRY_FAILED_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// Where the thumbnail of `url` is (or would be) stored.
+pub fn thumb_path(cache_dir: &Path, url: &str) -> PathBuf {
+    let digest = Sha256::digest(url.as_bytes());
+    let name: String = digest[..12].iter().map(|byte| format!("{byte:02x}")).collect();
+    cache_dir.join("thumbs").join(format!("{name}.jpg"))
+}
+
+fn failed_marker(cache_dir: &Path, url: &str) -> PathBuf {
+    thumb_path(cache_dir, url).with_extension("failed")
+}
+
+/// Reads a stored thumbnail; `None` when there is none or it is damaged.
+pub fn load_thumb(cache_dir: &Path, url: &str) -> Option<RgbImage> {
+    let bytes = std::fs::read(thumb_path(cache_dir, url)).ok()?;
+    decode_limited(&bytes).ok().map(|image| image.to_rgb8())
+}
+
+/// Decodes `bytes` refusing images beyond [`MAX_SIDE`] or [`MAX_DECODE_BYTES`],
+/// and JPEGs that are cut short (the decoder would fill the rest with grey).
+pub fn decode_limited(bytes: &[u8]) -> anyhow::Result<image::DynamicImage> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().context("reading the image header")?;
+    if reader.format() == Some(image::ImageFormat::Jpeg) {
+        let end = bytes.iter().rposition(|byte| *byte != 0).map_or(&[][..], |last| &bytes[..=last]);
+        ensure!(end.ends_with(&[0xFF, 0xD9]), "the JPEG is cut short (no end-of-image marker)");
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader.decode().map_err(|error| anyhow!("decoding the image: {error}"))
+}
+
+/// Crops `image` to 4:3 around its centre and resizes it to the thumbnail size.
+pub fn make_thumb(image: &image::DynamicImage) -> RgbImage {
+    image.resize_to_fill(THUMB_WIDTH, THUMB_HEIGHT, image::imageops::FilterType::Triangle).to_rgb8()
+}
+
+/// Stores a thumbnail atomically as JPEG.
+pub fn store_thumb(cache_dir: &Path, url: &str, thumb: &RgbImage) -> anyhow::Result<()> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88).encode_image(thumb)?;
+    crate::cache::write_atomic(&thumb_path(cache_dir, url), &jpeg)?;
+    Ok(())
+}
+
+/// Whether `url` needs fetching: no thumbnail yet, and no recent failure.
+pub fn needs_fetch(cache_dir: &Path, url: &str, now: SystemTime) -> bool {
+    if thumb_path(cache_dir, url).exists() {
+        return false;
+    }
+    let failed_at = std::fs::metadata(failed_marker(cache_dir, url)).and_then(|meta| meta.modified());
+    failed_at.map_or(true, |at| now.duration_since(at).is_ok_and(|age| age >= RETRY_FAILED_AFTER))
+}
+
+/// Downloads, decodes and stores the thumbnail for `url`. On failure, leaves a
+/// marker so the image is not fetched again soon.
+pub async fn fetch_thumb(client: &reqwest::Client, cache_dir: &Path, url: &str) -> anyhow::Result<()> {
+    let result = fetch_and_store(client, cache_dir, url).await;
+    if result.is_err() {
+        let _ = crate::cache::write_atomic(&failed_marker(cache_dir, url), b"");
+    }
+    result
+}
+
+async fn fetch_and_store(client: &reqwest::Client, cache_dir: &Path, url: &str) -> anyhow::Result<()> {
+    let mut response = client.get(url).send().await.with_context(|| format!("downloading {url}"))?;
+    ensure!(response.status().is_success(), "downloading {url}: the server answered {}", response.status());
+    ensure!(
+        response.content_length().is_none_or(|length| length <= MAX_IMAGE_BYTES as u64),
+        "{url} is larger than {MAX_IMAGE_BYTES} bytes"
+    );
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {url}"))? {
+        ensure!(bytes.len() + chunk.len() <= MAX_IMAGE_BYTES, "{url} is larger than {MAX_IMAGE_BYTES} bytes");
+        bytes.extend_from_slice(&chunk);
+    }
+    // Decoding and resizing take CPU time: keep them off the async workers.
+    let thumb = tokio::task::spawn_blocking(move || decode_limited(&bytes).map(|image| make_thumb(&image)))
+        .await
+        .context("the image decoder stopped")?
+        .with_context(|| url.to_string())?;
+    store_thumb(cache_dir, url, &thumb)?;
+    prune(&cache_dir.join("thumbs"), MAX_STORE_BYTES);
+    Ok(())
+}
+
+/// Deletes the oldest files in `dir` until it holds at most `max_bytes`.
+pub fn prune(dir: &Path, max_bytes: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            Some((meta.modified().ok()?, meta.len(), entry.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|(_, size, _)| size).sum();
+    files.sort();
+    for (_, size, path) in files {
+        if total <= max_bytes {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total = total.saturating_sub(size);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Event images from a loopback server: a good one becomes a thumbnail; a huge
+//! PNG and a truncated JPEG are refused without crashing or bloating the process,
+//! remembered as failed (not fetched again), and leave the placeholder.
+
+use std::time::SystemTime;
+
+use eventscreen::thumbs::{fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH};
+
+use crate::server::{Reply, TestServer};
+
+const HUGE_PNG: &[u8] = include_bytes!("../data/huge-20000x20000.png");
+
+/// A real 1920×1280 JPEG photo-like gradient.
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image).expect("encode");
+    bytes
+}
+
+/// The process's peak resident memory so far, in kB (Linux).
+fn peak_rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .expect("VmHWM")
+}
+
+#[tokio::test]
+async fn good_image_becomes_a_thumbnail_once() {
+    let photo = jpeg(1920, 1280);
+    let server = TestServer::start(move |_| Reply::json(&photo).with_header("Content-Type", "image/jpeg")).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = server.url("/sites/default/files/photo.jpg?itok=1");
+    assert!(needs_fetch(dir.path(), &url, SystemTime::now()));
+    fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect("thumbnail");
+    let thumb = load_thumb(dir.path(), &url).expect("stored");
+    assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT));
+    assert!(!needs_fetch(dir.path(), &url, SystemTime::now()), "never downloaded twice");
+    assert_eq!(server.requests().len(), 1);
+    server.stop();
+}
+
+#[tokio::test]
+async fn huge_and_truncated_images_are_refused_with_bounded_memory() {
+    let mut truncated = jpeg(1920, 1280);
+    truncated.truncate(truncated.len() / 2);
+    let server = TestServer::start(move |seen| {
+        if seen.line.contains("huge") {
+            Reply::json(HUGE_PNG).with_header("Content-Type", "image/png")
+        } else {
+            Reply::json(&truncated).with_header("Content-Type", "image/jpeg")
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = peak_rss_kb();
+    for path in ["/huge.png", "/truncated.jpg"] {
+        let url = server.url(path);
+        let error = fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect_err("refused");
+        println!("{path}: {error:#}");
+        assert!(load_thumb(dir.path(), &url).is_none(), "no thumbnail: the screen shows the placeholder");
+        assert!(!needs_fetch(dir.path(), &url, SystemTime::now()), "a failed image is not fetched again soon");
+        let tomorrow = SystemTime::now() + std::time::Duration::from_secs(25 * 3600);
+        assert!(needs_fetch(dir.path(), &url, tomorrow), "but it is tried again a day later");
+    }
+    let grown_mb = peak_rss_kb().saturating_sub(before) / 1024;
+    // Decoding the PNG would take 1.2 GB; the limits refuse it from its header.
+    assert!(grown_mb < 150, "peak memory grew by {grown_mb} MB");
+    server.stop();
+}
+
+#[test]
+fn the_store_is_bounded_oldest_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let thumbs = dir.path().join("thumbs");
+    std::fs::create_dir_all(&thumbs).expect("dir");
+    for index in 0..10 {
+        let path = thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg"));
+        std::fs::write(&path, vec![0u8; 1000]).expect("write");
+        let when =
+            std::fs::FileTimes::new().set_modified(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(index * 60));
+        std::fs::File::options().write(true).open(&path).expect("open").set_times(when).expect("mtime");
+    }
+    prune(&thumbs, 4500);
+    let left: Vec<bool> =
+        (0..10).map(|index| thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg")).exists()).collect();
+    assert_eq!(left, [false, false, false, false, false, false, true, true, true, true]);
+}
