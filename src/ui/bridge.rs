@@ -43,15 +43,18 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
 
 fn apply_theme(window: &MainWindow, frame: &Frame) {
     let theme = window.global::<Theme>();
-    let scale = frame.layout.scale;
-    if theme.get_scale() != scale {
-        theme.set_scale(scale);
+    let layout = &frame.layout;
+    if theme.get_scale() != layout.scale {
+        theme.set_scale(layout.scale);
     }
-    if theme.get_portrait() != frame.layout.portrait {
-        theme.set_portrait(frame.layout.portrait);
+    if theme.get_text_scale() != layout.text_scale {
+        theme.set_text_scale(layout.text_scale);
     }
-    theme.set_shift_x(frame.shift.0 as f32 * scale);
-    theme.set_shift_y(frame.shift.1 as f32 * scale);
+    if theme.get_stacked() != layout.stacked {
+        theme.set_stacked(layout.stacked);
+    }
+    theme.set_shift_x(frame.shift.0 as f32 * layout.scale);
+    theme.set_shift_y(frame.shift.1 as f32 * layout.scale);
     theme.set_fade_duration(if frame.reduced_motion { 0 } else { 250 });
     let colours = &frame.theme;
     theme.set_background(rgb(colours.background));

@@ -43,7 +43,9 @@ fn check_golden(name: &str, args: &[&str]) {
     assert!(differing * 1000 <= total, "{name}: {differing} of {total} pixels differ (kept at {})", out.display());
 }
 
-/// A cache holding `feed` for SOURCE, and a config file using it.
+/// A cache holding `feed` for SOURCE (with thumbnails for every other event
+/// image among the first ones, so frames show both pictures and placeholders),
+/// and a config file using it.
 fn cached_config(dir: &Path, feed: &[u8], extra: &str) -> PathBuf {
     let cache_dir = dir.join("cache");
     let meta = CacheMeta {
@@ -56,22 +58,100 @@ fn cached_config(dir: &Path, feed: &[u8], extra: &str) -> PathBuf {
         body_sha256: String::new(),
     };
     write_feed(&cache_dir, &meta, feed).expect("cache");
+    let events = eventscreen::feed::parse_feed(feed, 0).expect("fixture").events;
+    for (index, url) in events.iter().filter_map(|event| event.images.first()).take(80).enumerate().step_by(2) {
+        eventscreen::thumbs::store_thumb(&cache_dir, url, &test_picture(index as u32)).expect("thumbnail");
+    }
     write_config(dir, &format!("{}{extra}", config_text(SOURCE, &cache_dir, "")))
 }
+
+/// A calm two-colour picture, different for each index.
+fn test_picture(index: u32) -> image::RgbImage {
+    let (width, height) = (eventscreen::thumbs::THUMB_WIDTH, eventscreen::thumbs::THUMB_HEIGHT);
+    let hue = [(70u32, 120u32, 160u32), (170, 110, 60), (60, 140, 100), (150, 80, 120)][index as usize % 4];
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let t = (x + y) * 255 / (width + height);
+        let mix = |c: u32| ((c * (255 - t) + 235 * t) / 255) as u8;
+        let sun = (x as i64 - 460).pow(2) + (y as i64 - 150).pow(2) < 70 * 70;
+        if sun {
+            image::Rgb([245, 225, 160])
+        } else {
+            image::Rgb([mix(hue.0), mix(hue.1), mix(hue.2)])
+        }
+    })
+}
+
+fn render_args<'a>(config: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--config", config.to_str().expect("utf-8"), "render", "--at", AT];
+    args.extend_from_slice(extra);
+    args
+}
+
+const BADGES: &[u8] = include_bytes!("../data/badges.json");
 
 #[test]
 fn landscape_1080p_from_cached_feed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = cached_config(dir.path(), FEED_300, "");
-    check_golden("landscape-1080p.png", &["--config", config.to_str().expect("utf-8"), "render", "--at", AT]);
+    check_golden("landscape-1080p.png", &render_args(&config, &[]));
 }
 
 #[test]
-fn english_720p_second_page() {
+fn landscape_4k() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), FEED_300, "");
+    check_golden("landscape-4k.png", &render_args(&config, &["--size", "3840x2160"]));
+}
+
+#[test]
+fn portrait_1080x1920() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), FEED_300, "");
+    check_golden("portrait-1080x1920.png", &render_args(&config, &["--size", "1080x1920"]));
+}
+
+#[test]
+fn english_720p_second_page_without_images() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache_dir = dir.path().join("cache");
     let config = cached_config(dir.path(), FEED_300, "[screen]\nlanguage = \"en\"\n");
-    let args = ["--config", config.to_str().expect("utf-8"), "render", "--at", AT, "--size", "1280x720", "--page", "2"];
-    check_golden("english-720p-page2.png", &args);
+    std::fs::remove_dir_all(cache_dir.join("thumbs")).expect("drop the thumbnails");
+    check_golden("english-720p-page2.png", &render_args(&config, &["--size", "1280x720", "--page", "2"]));
+}
+
+#[test]
+fn every_badge_and_a_very_long_title_portrait() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), BADGES, "");
+    check_golden("badges-portrait.png", &render_args(&config, &["--size", "1080x1920"]));
+}
+
+#[test]
+fn badges_and_the_very_long_title_landscape() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), BADGES, "");
+    check_golden("badges-landscape-page2.png", &render_args(&config, &["--page", "2"]));
+}
+
+#[test]
+fn far_viewing_distance_shows_fewer_bigger_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), BADGES, "[screen]\nviewing_distance_m = 5\n");
+    check_golden("viewing-distance-5m.png", &render_args(&config, &[]));
+}
+
+#[test]
+fn very_far_viewing_distance_stacks_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), BADGES, "[screen]\nviewing_distance_m = 7\n");
+    check_golden("viewing-distance-7m.png", &render_args(&config, &[]));
+}
+
+#[test]
+fn tv_mounted_on_its_side() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), FEED_300, "[screen]\nrotation = 90\n");
+    check_golden("rotated-90.png", &render_args(&config, &[]));
 }
 
 #[test]
@@ -82,17 +162,36 @@ fn portrait_demo() {
 #[test]
 fn empty_state_when_nothing_is_cached() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = write_config(dir.path(), &config_text(SOURCE, &dir.path().join("empty-cache"), ""));
-    check_golden("empty.png", &["--config", config.to_str().expect("utf-8"), "render", "--at", AT]);
+    let text = config_text(SOURCE, &dir.path().join("empty-cache"), "").replacen(
+        "[library]\n",
+        "[library]\nwebsite = \"bibliotek.example.dk\"\n",
+        1,
+    );
+    let config = write_config(dir.path(), &text);
+    check_golden("empty.png", &render_args(&config, &[]));
 }
 
 #[test]
 fn stale_data_gets_a_quiet_note() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = cached_config(dir.path(), FEED_300, "");
-    // Two hours after the cached fetch, with a 10-minute interval.
-    check_golden(
-        "stale.png",
-        &["--config", config.to_str().expect("utf-8"), "render", "--at", "2026-11-23T12:00:00+01:00"],
-    );
+    // Two hours after the cached fetch; stale after 30 minutes by default.
+    let args = ["--config", config.to_str().expect("utf-8"), "render", "--at", "2026-11-23T12:00:00+01:00"];
+    check_golden("stale.png", &args);
+}
+
+#[test]
+fn off_hours_dim_or_black() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Monday 10:00 is before opening.
+    let hours = "[opening_hours]\nmonday = \"12:00-18:00\"\noff_hours = \"dim\"\n";
+    let config = cached_config(dir.path(), FEED_300, hours);
+    check_golden("off-hours-dim.png", &render_args(&config, &[]));
+
+    let black = cached_config(dir.path(), FEED_300, &hours.replace("dim", "black"));
+    let out = dir.path().join("black.png");
+    let output = eventscreen(&render_args(&black, &["--out", out.to_str().expect("utf-8")]));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let frame = image::open(&out).expect("png").into_rgb8();
+    assert!(frame.pixels().all(|pixel| pixel.0 == [0, 0, 0]), "outside opening hours the screen is black");
 }
