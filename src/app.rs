@@ -13,7 +13,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::frame::{build_frame, page_count, FrameRequest};
+use crate::frame::{build_frame, page_count, Display, FrameRequest};
 use crate::health::{run_health, Health};
 use crate::paginate::next_page;
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
@@ -40,6 +40,8 @@ struct Screen {
     pictures: Pictures,
     /// The window size the shown frame was laid out for.
     shown_size: (u32, u32),
+    /// On or off per the opening hours, as last drawn (`None` before the first frame).
+    shown_display: Option<Display>,
     /// Where the current frame is saved for remote staff, and when it last was.
     frame_png: PathBuf,
     frame_saved_at: Option<std::time::Instant>,
@@ -67,6 +69,9 @@ impl Screen {
         });
         self.page_index = frame.page_index;
         self.shown_minute = frame.header.clock.clone();
+        if self.shown_display != Some(frame.display) {
+            self.display_changed(frame.display);
+        }
         show_frame(window, &frame, &mut self.pictures);
         Health::beat(&self.health.last_frame, now);
         if self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) == 0 {
@@ -76,6 +81,25 @@ impl Screen {
         if self.frame_saved_at.is_none_or(|saved| saved.elapsed() >= FRAME_PNG_EVERY) && self.save_frame(window) {
             self.frame_saved_at = Some(std::time::Instant::now());
         }
+    }
+
+    /// Runs the configured command when the screen turns on or off by the opening
+    /// hours (also at start, so the TV matches), and reports it in the status.
+    fn display_changed(&mut self, display: Display) {
+        self.shown_display = Some(display);
+        let on = display == Display::On;
+        self.health.display_on.store(on, std::sync::atomic::Ordering::Relaxed);
+        let hours = &self.config.opening_hours;
+        let command = if on { hours.on_command.clone() } else { hours.off_command.clone() };
+        tracing::info!("display {} by the opening hours", if on { "on" } else { "off" });
+        let Some((program, args)) = command.split_first() else { return };
+        let (program, args) = (program.clone(), args.to_vec());
+        // In a thread of its own: the UI never waits for the TV (cec-ctl can take seconds).
+        std::thread::spawn(move || match std::process::Command::new(&program).args(&args).status() {
+            Ok(status) if status.success() => tracing::info!("ran {program}"),
+            Ok(status) => tracing::warn!("{program} failed ({status})"),
+            Err(error) => tracing::warn!("running {program}: {error}"),
+        });
     }
 
     /// Saves what is on screen, so remote staff can see it (`eventscreen status`).
@@ -167,6 +191,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         health: health.clone(),
         pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),
         shown_size: (0, 0),
+        shown_display: None,
         frame_png: status_path.with_file_name("frame.png"),
         frame_saved_at: None,
     }));

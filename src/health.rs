@@ -3,7 +3,7 @@
 //! only while both are alive, so a hung UI or a stuck refresh loop gets restarted.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,8 +15,9 @@ use crate::refresh::{SourceReport, SourceUpdate};
 use crate::status::{self, SourceStatus, Status};
 
 /// Shared between the UI thread, the refresh loop and the health task.
-#[derive(Default)]
 pub struct Health {
+    /// False outside opening hours.
+    pub display_on: AtomicBool,
     /// Unix seconds of the last sign of life; 0 = never.
     pub ui_alive: AtomicI64,
     pub refresh_alive: AtomicI64,
@@ -24,6 +25,20 @@ pub struct Health {
     pub last_frame: AtomicI64,
     pub sources: Mutex<Vec<SourceStatus>>,
     pub frame_png: Mutex<Option<PathBuf>>,
+}
+
+impl Default for Health {
+    fn default() -> Health {
+        Health {
+            display_on: AtomicBool::new(true),
+            ui_alive: AtomicI64::new(0),
+            refresh_alive: AtomicI64::new(0),
+            first_frame: AtomicI64::new(0),
+            last_frame: AtomicI64::new(0),
+            sources: Mutex::new(Vec::new()),
+            frame_png: Mutex::new(None),
+        }
+    }
 }
 
 impl Health {
@@ -75,7 +90,7 @@ impl Health {
             last_frame_at: at(&self.last_frame),
             ui_alive_at: at(&self.ui_alive),
             refresh_alive_at: at(&self.refresh_alive),
-            display: "on".into(),
+            display: if self.display_on.load(Ordering::Relaxed) { "on" } else { "off by schedule" }.into(),
             clock: clock_state(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
             cache_bytes: directory_size(&cache_dir.join("feeds")),

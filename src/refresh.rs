@@ -195,36 +195,54 @@ impl RefreshLoop {
     pub async fn run(self, publish: impl Fn(Snapshot), mut shutdown: watch::Receiver<bool>) {
         let mut last_success = None;
         loop {
-            let now = crate::clock::now();
-            let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now).await;
-            let mut snapshot = load_cached(&self.config, &self.cache_dir);
-            if reports.iter().any(|report| report.result.is_ok()) {
-                last_success = Some(now);
-            }
-            snapshot.last_success = snapshot.last_success.max(last_success);
-            if let Some(health) = &self.health {
-                health.record(&self.config, &reports, now);
-                Health::beat(&health.refresh_alive, now);
-            }
-            let images = thumbnails_wanted(&snapshot.events, &self.config, now, &self.cache_dir);
-            publish(snapshot.clone());
-            if !images.is_empty() {
-                fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;
-                publish(snapshot);
+            let round = self.round(&publish, &mut last_success);
+            if self.beating_until(round, &mut shutdown).await.is_none() {
+                return;
             }
             let jitter = rand::rng().random_range(0.9..1.1);
             let next_round = tokio::time::sleep(self.interval.mul_f64(jitter));
-            tokio::pin!(next_round);
-            loop {
-                tokio::select! {
-                    _ = &mut next_round => break,
-                    _ = tokio::time::sleep(HEARTBEAT) => {
-                        if let Some(health) = &self.health {
-                            Health::beat(&health.refresh_alive, crate::clock::now());
-                        }
-                    }
-                    _ = shutdown.wait_for(|stop| *stop) => return,
-                }
+            if self.beating_until(next_round, &mut shutdown).await.is_none() {
+                return;
+            }
+        }
+    }
+
+    /// One round: fetch every source, publish, fetch missing event images, publish again.
+    async fn round(&self, publish: &impl Fn(Snapshot), last_success: &mut Option<DateTime<Utc>>) {
+        let now = crate::clock::now();
+        let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now).await;
+        let mut snapshot = load_cached(&self.config, &self.cache_dir);
+        if reports.iter().any(|report| report.result.is_ok()) {
+            *last_success = Some(now);
+        }
+        snapshot.last_success = snapshot.last_success.max(*last_success);
+        if let Some(health) = &self.health {
+            health.record(&self.config, &reports, now);
+        }
+        let images = thumbnails_wanted(&snapshot.events, &self.config, now, &self.cache_dir);
+        publish(snapshot.clone());
+        if !images.is_empty() {
+            fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;
+            publish(snapshot);
+        }
+    }
+
+    /// Runs `work` to its end, beating every few seconds meanwhile (a slow CMS
+    /// is not a hung loop), or stops at once when `shutdown` turns true (`None`).
+    async fn beating_until<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Option<T> {
+        tokio::pin!(work);
+        loop {
+            if let Some(health) = &self.health {
+                Health::beat(&health.refresh_alive, crate::clock::now());
+            }
+            tokio::select! {
+                output = &mut work => return Some(output),
+                _ = tokio::time::sleep(HEARTBEAT) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return None,
             }
         }
     }

@@ -11,4 +11,5 @@ mod render;
 mod server;
 mod support;
 mod systemd;
+mod theme;
 mod update;

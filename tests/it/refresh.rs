@@ -50,3 +50,31 @@ async fn publishes_each_round_keeps_last_good_and_stops() {
     tokio::time::timeout(Duration::from_secs(5), task).await.expect("the loop stops").expect("no panic");
     server.stop();
 }
+
+/// systemd allows 10 s to stop: a fetch hanging on a slow CMS must not delay it,
+/// and the loop shows life meanwhile so the watchdog is fed.
+#[tokio::test]
+async fn stops_at_once_and_beats_while_a_fetch_hangs() {
+    let server = TestServer::start(|_| Reply::Hang).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    config.fetch.timeout_seconds = 120;
+    let health = std::sync::Arc::new(eventscreen::health::Health::default());
+    let refresh = RefreshLoop {
+        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
+        config,
+        cache_dir: dir.path().to_path_buf(),
+        interval: Duration::from_secs(600),
+        health: Some(health.clone()),
+    };
+    let (stop, stop_receiver) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(refresh.run(|_| {}, stop_receiver));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.requests().len(), 1, "the fetch is under way and hanging");
+    assert_ne!(health.refresh_alive.load(Ordering::Relaxed), 0, "alive while the fetch hangs");
+    let asked = std::time::Instant::now();
+    stop.send(true).expect("stop");
+    tokio::time::timeout(Duration::from_secs(2), task).await.expect("stops promptly").expect("no panic");
+    assert!(asked.elapsed() < Duration::from_secs(1), "stopped in {:?}", asked.elapsed());
+    server.stop();
+}

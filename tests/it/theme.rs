@@ -1,0 +1,59 @@
+//! Every text/background pair of the default theme, read from `ui/theme.slint`
+//! itself, has a WCAG contrast of at least 4.5:1; and the Rust copy of the theme
+//! (what the config starts from) matches the Slint one.
+
+use eventscreen::colour::{contrast_ratio, MIN_TEXT_CONTRAST};
+use eventscreen::config::Theme;
+
+fn slint_colours() -> std::collections::HashMap<String, u32> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");
+    text.lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once("property <color> ")?.1.split_once(':')?;
+            let hex = value.trim().trim_end_matches(';').trim_start_matches('#');
+            Some((name.trim().to_string(), u32::from_str_radix(hex, 16).ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn default_theme_is_legible() {
+    let colours = slint_colours();
+    let colour = |name: &str| *colours.get(name).unwrap_or_else(|| panic!("theme.slint has no colour {name}"));
+    // (text, background) as drawn by the components.
+    let pairs = [
+        ("text", "background"),
+        ("text-muted", "background"),
+        ("accent", "background"),
+        ("text", "surface"),
+        ("text-muted", "surface"),
+        ("accent", "surface"),
+        ("badge-text", "sold-out"),
+        ("badge-text", "cancelled"),
+        ("badge-text", "running"),
+        ("badge-text", "not-open"),
+        ("badge-dark-text", "soon"),
+    ];
+    let mut report = Vec::new();
+    for (text, background) in pairs {
+        let ratio = contrast_ratio(colour(text), colour(background));
+        report.push(format!("{text} on {background}: {ratio:.2}:1"));
+        assert!(ratio >= MIN_TEXT_CONTRAST, "{text} on {background} is only {ratio:.2}:1");
+    }
+    println!("{}", report.join("\n"));
+}
+
+#[test]
+fn rust_and_slint_default_themes_agree() {
+    let colours = slint_colours();
+    let theme = Theme::DEFAULT;
+    for (name, rust) in [
+        ("background", theme.background),
+        ("surface", theme.surface),
+        ("text", theme.text),
+        ("text-muted", theme.text_muted),
+        ("accent", theme.accent),
+    ] {
+        assert_eq!(colours.get(name), Some(&rust), "{name}");
+    }
+}
