@@ -135,7 +135,12 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
-        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, crate::clock::now()));
+        let now = crate::clock::now();
+        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, now));
+        // Pictures too, so a `render` after `fetch` shows what the screen would.
+        let events = crate::refresh::load_cached(&config, &dir).events;
+        let images = crate::refresh::thumbnails_wanted(&events, &config, now, &dir);
+        runtime.block_on(crate::refresh::fetch_thumbnails(&fetcher, &dir, &images));
         let failed: Vec<String> = reports
             .iter()
             .filter_map(|report| report.result.as_ref().err().map(|error| format!("{}: {error}", report.label)))

@@ -8,7 +8,17 @@ fn sample_config_is_valid_and_documents_every_section() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/eventscreen.toml")).expect("sample");
     let config = eventscreen::config::parse::parse(&sample).expect("the sample config parses");
     assert_eq!(config.library.name, "Hovedbiblioteket");
-    for section in ["[library]", "[[sources]]", "[screen]", "[schedule]", "[fetch]", "[cache]", "[update]", "[theme]", "[opening_hours]"] {
+    for section in [
+        "[library]",
+        "[[sources]]",
+        "[screen]",
+        "[schedule]",
+        "[fetch]",
+        "[cache]",
+        "[update]",
+        "[theme]",
+        "[opening_hours]",
+    ] {
         assert!(sample.contains(section), "the sample config documents {section}");
     }
     let output = eventscreen(&["check-config", concat!(env!("CARGO_MANIFEST_DIR"), "/config/eventscreen.toml")]);
