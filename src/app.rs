@@ -28,6 +28,8 @@ pub struct RunOptions {
     /// Built-in demo events instead of the configured sources (no network).
     pub demo: bool,
     pub windowed: bool,
+    /// A fixed window size, instead of what the display or window manager gives.
+    pub size: Option<(u32, u32)>,
 }
 
 /// What is on screen now; lives on the UI thread.
@@ -176,6 +178,9 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     };
     tracing::info!(events = snapshot.events.len(), "starting from the cache");
     let window = MainWindow::new().context("opening the window (is a display available?)")?;
+    if let Some((width, height)) = options.size {
+        window.window().set_size(slint::PhysicalSize::new(width, height));
+    }
     if !options.windowed {
         window.window().set_fullscreen(true);
     }

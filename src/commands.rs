@@ -73,10 +73,14 @@ pub fn check_config(file: Option<&Path>) -> Outcome {
     }
 }
 
-pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool) -> Outcome {
+pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<&str>) -> Outcome {
     let config = match load_config(config_path, demo) {
         Ok(config) => config,
         Err(outcome) => return outcome,
+    };
+    let size = match size.map(parse_size).transpose() {
+        Ok(size) => size,
+        Err(error) => return Outcome::Failure(error),
     };
     let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
@@ -87,7 +91,13 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool) -> Outcome {
         Ok(runtime) => runtime,
         Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),
     };
-    run_screen(RunOptions { config, cache_dir, demo, windowed }, &runtime).into()
+    run_screen(RunOptions { config, cache_dir, demo, windowed, size }, &runtime).into()
+}
+
+/// Where `render` writes: the PNG, and optionally the same frame as HTML.
+pub struct RenderTarget<'a> {
+    pub png: &'a Path,
+    pub html: Option<&'a Path>,
 }
 
 pub fn render(
@@ -96,7 +106,7 @@ pub fn render(
     at: Option<&str>,
     page: usize,
     size: &str,
-    out: &Path,
+    target: RenderTarget<'_>,
 ) -> Outcome {
     let config = match load_config(config_path, demo) {
         Ok(config) => config,
@@ -119,7 +129,8 @@ pub fn render(
             page_index: page - 1,
             width,
             height,
-            out: out.to_path_buf(),
+            out: target.png.to_path_buf(),
+            html: target.html.map(Path::to_path_buf),
         })
     })();
     options.and_then(|options| render_frame(&options)).into()

@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod frame;
 pub mod health;
 pub mod hours;
+pub mod html;
 pub mod paginate;
 pub mod present;
 pub mod refresh;

@@ -28,6 +28,9 @@ enum Command {
         /// A normal window instead of full screen
         #[arg(long)]
         windowed: bool,
+        /// The window's size in pixels, e.g. 1920x1080 (for a window, or a display without a window manager)
+        #[arg(long, value_name = "WxH")]
+        size: Option<String>,
     },
     /// Write the frame a screen would show at an instant to a PNG (uses the cache, never the network)
     Render {
@@ -42,6 +45,9 @@ enum Command {
         /// Frame size in pixels
         #[arg(long, default_value = "1920x1080", value_name = "WxH")]
         size: String,
+        /// Also write the same frame as an HTML page (for the browser comparison in BENCHMARKS.md)
+        #[arg(long, value_name = "FILE.html", hide = true)]
+        html: Option<PathBuf>,
     },
     /// Refresh the cache once from every source
     Fetch,
@@ -63,10 +69,11 @@ enum Command {
 fn main() -> ExitCode {
     commands::init_logging();
     let cli = Cli::parse();
-    let outcome = match cli.command.unwrap_or(Command::Run { windowed: false }) {
-        Command::Run { windowed } => commands::run(cli.config.as_deref(), cli.demo, windowed),
-        Command::Render { out, at, page, size } => {
-            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, &out)
+    let outcome = match cli.command.unwrap_or(Command::Run { windowed: false, size: None }) {
+        Command::Run { windowed, size } => commands::run(cli.config.as_deref(), cli.demo, windowed, size.as_deref()),
+        Command::Render { out, at, page, size, html } => {
+            let target = commands::RenderTarget { png: &out, html: html.as_deref() };
+            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, target)
         }
         Command::Fetch => commands::fetch(cli.config.as_deref()),
         Command::Update => commands::update(cli.config.as_deref()),

@@ -20,6 +20,8 @@ pub struct RenderOptions {
     pub width: u32,
     pub height: u32,
     pub out: PathBuf,
+    /// Also write the frame as HTML (for the browser comparison).
+    pub html: Option<PathBuf>,
 }
 
 pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
@@ -48,6 +50,10 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
             options.page_index + 1,
             frame.page_count
         );
+    }
+    if let Some(html) = &options.html {
+        let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/fonts");
+        std::fs::write(html, crate::html::frame_html(&frame, &fonts))?;
     }
     let mut pictures = Pictures::new((!options.demo).then(|| options.cache_dir.clone()));
     crate::ui::headless::render_png(&frame, &mut pictures, size, rotation, &options.out)?;

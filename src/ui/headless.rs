@@ -31,10 +31,44 @@ impl Platform for HeadlessPlatform {
     }
 }
 
-/// Renders `frame` at `width` × `height` (as the UI sees it), turns the picture
-/// `rotation` degrees clockwise (as a TV mounted on its side receives it), and
-/// writes it as a PNG to `out`. Call once per process (Slint's platform can be set
-/// only once).
+/// A window drawn by the software renderer into memory. Slint's platform can be
+/// set once per process, so make one and render every frame through it.
+pub struct HeadlessRenderer {
+    window: Rc<MinimalSoftwareWindow>,
+    ui: MainWindow,
+}
+
+impl HeadlessRenderer {
+    /// Starts the software renderer with a window of `width` × `height`.
+    pub fn new(size: (u32, u32)) -> anyhow::Result<HeadlessRenderer> {
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone(), started: Instant::now() }))
+            .map_err(|error| anyhow!("starting the software renderer: {error}"))?;
+        let ui = MainWindow::new().context("creating the window")?;
+        window.set_size(PhysicalSize::new(size.0, size.1));
+        ui.show().context("showing the window")?;
+        Ok(HeadlessRenderer { window, ui })
+    }
+
+    /// Changes the window's size for the next frames.
+    pub fn resize(&mut self, size: (u32, u32)) {
+        self.window.set_size(PhysicalSize::new(size.0, size.1));
+    }
+
+    /// Draws `frame` and returns the pixels.
+    pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<image::RgbaImage> {
+        show_frame(&self.ui, frame, pictures);
+        slint::platform::update_timers_and_animations();
+        self.window.request_redraw();
+        let snapshot = self.ui.window().take_snapshot().context("rendering the frame")?;
+        image::RgbaImage::from_raw(snapshot.width(), snapshot.height(), snapshot.as_bytes().to_vec())
+            .ok_or_else(|| anyhow!("the renderer returned a buffer of the wrong size"))
+    }
+}
+
+/// Renders `frame` at `size` (as the UI sees it), turns the picture `rotation`
+/// degrees clockwise (as a TV mounted on its side receives it), and writes it as
+/// a PNG to `out`.
 pub fn render_png(
     frame: &Frame,
     pictures: &mut Pictures,
@@ -42,18 +76,8 @@ pub fn render_png(
     rotation: u16,
     out: &Path,
 ) -> anyhow::Result<()> {
-    let (width, height) = size;
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone(), started: Instant::now() }))
-        .map_err(|error| anyhow!("starting the software renderer: {error}"))?;
-    let ui = MainWindow::new().context("creating the window")?;
-    window.set_size(PhysicalSize::new(width, height));
-    show_frame(&ui, frame, pictures);
-    ui.show().context("showing the window")?;
-    slint::platform::update_timers_and_animations();
-    let snapshot = ui.window().take_snapshot().context("rendering the frame")?;
-    let image = image::RgbaImage::from_raw(snapshot.width(), snapshot.height(), snapshot.as_bytes().to_vec())
-        .ok_or_else(|| anyhow!("the renderer returned a buffer of the wrong size"))?;
+    let mut renderer = HeadlessRenderer::new(size)?;
+    let image = renderer.render(frame, pictures)?;
     // The frame is opaque; RGB PNGs are smaller and compare simply.
     let rgb = match rotation {
         90 => image::DynamicImage::ImageRgba8(image).rotate90(),
@@ -63,6 +87,6 @@ pub fn render_png(
     }
     .into_rgb8();
     rgb.save(out).with_context(|| format!("writing {}", out.display()))?;
-    ui.hide().context("closing the window")?;
+    renderer.ui.hide().context("closing the window")?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod fetch;
 mod images;
+mod politeness;
 mod refresh;
 mod render;
 mod server;
