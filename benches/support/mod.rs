@@ -4,7 +4,7 @@
 // Shared by both benchmarks; each uses a part of it.
 #![allow(dead_code)]
 
-const TEMPLATE: &[u8] = include_bytes!("../tests/data/feed-300.json");
+const TEMPLATE: &[u8] = include_bytes!("../../tests/data/feed-300.json");
 
 pub fn feed(count: usize) -> Vec<u8> {
     let template: Vec<serde_json::Value> = serde_json::from_slice(TEMPLATE).expect("fixture");
