@@ -291,7 +291,17 @@ fn price(categories: &[WireTicketCategory]) -> Option<Price> {
 /// Trims, decodes HTML entities and folds inner white space (a subtitle's line
 /// breaks too: a screen row is one line); `None` when empty.
 fn clean(text: &str) -> Option<String> {
-    let decoded = html_escape::decode_html_entities(text);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    // Most strings need nothing more: skip the decode and re-join allocations.
+    let plain =
+        !trimmed.contains('&') && !trimmed.contains("  ") && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ');
+    if plain {
+        return Some(trimmed.to_string());
+    }
+    let decoded = html_escape::decode_html_entities(trimmed);
     let folded = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
     (!folded.is_empty()).then_some(folded)
 }
