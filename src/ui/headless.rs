@@ -5,10 +5,11 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, ensure, Context};
+
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, PhysicalSize, PlatformError};
+use slint::{ComponentHandle, PhysicalSize, PlatformError, Rgb8Pixel};
 
 use crate::frame::Frame;
 use crate::ui::bridge::show_frame;
@@ -36,6 +37,14 @@ impl Platform for HeadlessPlatform {
 pub struct HeadlessRenderer {
     window: Rc<MinimalSoftwareWindow>,
     ui: MainWindow,
+    size: (u32, u32),
+}
+
+/// A rendered frame: RGB pixels, row by row.
+pub struct RgbFrame {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<Rgb8Pixel>,
 }
 
 impl HeadlessRenderer {
@@ -47,22 +56,28 @@ impl HeadlessRenderer {
         let ui = MainWindow::new().context("creating the window")?;
         window.set_size(PhysicalSize::new(size.0, size.1));
         ui.show().context("showing the window")?;
-        Ok(HeadlessRenderer { window, ui })
+        Ok(HeadlessRenderer { window, ui, size })
     }
 
     /// Changes the window's size for the next frames.
     pub fn resize(&mut self, size: (u32, u32)) {
+        self.size = size;
         self.window.set_size(PhysicalSize::new(size.0, size.1));
     }
 
-    /// Draws `frame` and returns the pixels.
-    pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<image::RgbaImage> {
+    /// Draws `frame` straight into an RGB buffer (3 bytes a pixel, no RGBA
+    /// snapshot and no copies: the smallest memory a whole frame can take).
+    pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<RgbFrame> {
         show_frame(&self.ui, frame, pictures);
         slint::platform::update_timers_and_animations();
         self.window.request_redraw();
-        let snapshot = self.ui.window().take_snapshot().context("rendering the frame")?;
-        image::RgbaImage::from_raw(snapshot.width(), snapshot.height(), snapshot.as_bytes().to_vec())
-            .ok_or_else(|| anyhow!("the renderer returned a buffer of the wrong size"))
+        let (width, height) = self.size;
+        let mut pixels = vec![Rgb8Pixel::default(); width as usize * height as usize];
+        let drawn = self.window.draw_if_needed(|renderer| {
+            renderer.render(&mut pixels, width as usize);
+        });
+        ensure!(drawn, "the renderer drew nothing");
+        Ok(RgbFrame { width, height, pixels })
     }
 }
 
@@ -77,16 +92,35 @@ pub fn render_png(
     out: &Path,
 ) -> anyhow::Result<()> {
     let mut renderer = HeadlessRenderer::new(size)?;
-    let image = renderer.render(frame, pictures)?;
-    // The frame is opaque; RGB PNGs are smaller and compare simply.
-    let rgb = match rotation {
-        90 => image::DynamicImage::ImageRgba8(image).rotate90(),
-        180 => image::DynamicImage::ImageRgba8(image).rotate180(),
-        270 => image::DynamicImage::ImageRgba8(image).rotate270(),
-        _ => image::DynamicImage::ImageRgba8(image),
-    }
-    .into_rgb8();
-    rgb.save(out).with_context(|| format!("writing {}", out.display()))?;
+    let rgb = renderer.render(frame, pictures)?;
     renderer.ui.hide().context("closing the window")?;
-    Ok(())
+    if rotation == 0 {
+        return write_png(bytemuck::cast_slice::<Rgb8Pixel, u8>(&rgb.pixels), rgb.width, rgb.height, out);
+    }
+    let image =
+        image::RgbImage::from_raw(rgb.width, rgb.height, bytemuck::cast_slice::<Rgb8Pixel, u8>(&rgb.pixels).to_vec())
+            .ok_or_else(|| anyhow!("the renderer returned a buffer of the wrong size"))?;
+    drop(rgb);
+    let turned = match rotation {
+        90 => image::imageops::rotate90(&image),
+        180 => image::imageops::rotate180(&image),
+        _ => image::imageops::rotate270(&image),
+    };
+    write_png(turned.as_raw(), turned.width(), turned.height(), out)
+}
+
+/// Writes RGB rows as a PNG with fast compression (a frame is mostly flat colour).
+fn write_png(rgb: &[u8], width: u32, height: u32, out: &Path) -> anyhow::Result<()> {
+    let write = || -> anyhow::Result<()> {
+        let file = std::io::BufWriter::new(std::fs::File::create(out)?);
+        let mut encoder = png::Encoder::new(file, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+        Ok(())
+    };
+    write().with_context(|| format!("writing {}", out.display()))
 }
