@@ -40,6 +40,8 @@ struct Screen {
     shown_minute: String,
     health: Arc<Health>,
     pictures: Pictures,
+    /// Steps through a page turn's fade.
+    fade: Timer,
     /// The window size the shown frame was laid out for.
     shown_size: (u32, u32),
     /// On or off per the opening hours, as last drawn (`None` before the first frame).
@@ -140,16 +142,28 @@ impl Screen {
             return;
         }
         self.page_index = next;
-        window.global::<ScheduleAdapter>().set_page_opacity(0.0);
+        // A stepped fade: a handful of redraws per page turn. A smooth animation
+        // would redraw the whole page at display rate (measured: 1.9 % of a core
+        // instead of 0.15 %, and choppy on a Pi's software renderer anyway).
         let weak = window.as_weak();
-        Timer::single_shot(FADE, move || {
+        let step = std::cell::Cell::new(0);
+        self.fade.start(TimerMode::Repeated, FADE_STEP, move || {
             let Some(window) = weak.upgrade() else { return };
-            SCREEN.with(|cell| {
-                if let Some(screen) = cell.borrow().as_ref() {
-                    screen.borrow_mut().draw(&window);
-                }
-            });
-            window.global::<ScheduleAdapter>().set_page_opacity(1.0);
+            let index = step.get();
+            step.set(index + 1);
+            match FADE.get(index) {
+                Some(FadeStep::Opacity(opacity)) => window.global::<ScheduleAdapter>().set_page_opacity(*opacity),
+                Some(FadeStep::NextPage) => SCREEN.with(|cell| {
+                    if let Some(screen) = cell.borrow().as_ref() {
+                        screen.borrow_mut().draw(&window);
+                    }
+                }),
+                None => SCREEN.with(|cell| {
+                    if let Some(screen) = cell.borrow().as_ref() {
+                        screen.borrow().fade.stop();
+                    }
+                }),
+            }
         });
     }
 
@@ -166,8 +180,19 @@ impl Screen {
 
 /// How often the status file is written and the watchdog considered.
 const HEALTH_EVERY: Duration = Duration::from_secs(10);
-/// How long the page fades out before the next one fades in (see Theme.fade-duration).
-const FADE: Duration = Duration::from_millis(250);
+/// A page turn: fade out in two steps, show the next page, fade in.
+enum FadeStep {
+    Opacity(f32),
+    NextPage,
+}
+const FADE: [FadeStep; 5] = [
+    FadeStep::Opacity(0.5),
+    FadeStep::Opacity(0.0),
+    FadeStep::NextPage,
+    FadeStep::Opacity(0.5),
+    FadeStep::Opacity(1.0),
+];
+const FADE_STEP: Duration = Duration::from_millis(70);
 
 pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let snapshot = if options.demo {
@@ -197,6 +222,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),
         shown_size: (0, 0),
         shown_display: None,
+        fade: Timer::default(),
         frame_png: status_path.with_file_name("frame.png"),
         frame_saved_at: None,
     }));

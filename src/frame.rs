@@ -33,7 +33,6 @@ pub struct Frame {
     /// Burn-in care: the whole scene's offset in design pixels.
     pub shift: (i32, i32),
     pub show_qr: bool,
-    pub reduced_motion: bool,
 }
 
 /// Whether the screen shows the schedule, per the opening hours.
@@ -90,7 +89,6 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         display,
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
-        reduced_motion: config.screen.reduced_motion,
     }
 }
 

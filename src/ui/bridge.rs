@@ -55,7 +55,6 @@ fn apply_theme(window: &MainWindow, frame: &Frame) {
     }
     theme.set_shift_x(frame.shift.0 as f32 * layout.scale);
     theme.set_shift_y(frame.shift.1 as f32 * layout.scale);
-    theme.set_fade_duration(if frame.reduced_motion { 0 } else { 250 });
     let colours = &frame.theme;
     theme.set_background(rgb(colours.background));
     theme.set_surface(rgb(colours.surface));
