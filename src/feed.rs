@@ -318,5 +318,32 @@ fn peek_uuid(raw: &str) -> Option<String> {
     serde_json::from_str::<OnlyUuid>(raw).ok().map(|only| only.uuid)
 }
 
+/// An active event named `id` from `start` to `end` (RFC 3339), at
+/// Hovedbiblioteket, for tests of the code that works on events.
+#[cfg(test)]
+pub(crate) fn sample_event(id: &str, start: &str, end: &str) -> Event {
+    let at = |text: &str| DateTime::parse_from_rfc3339(text).expect("test instant").with_timezone(&Utc);
+    Event {
+        id: id.into(),
+        series_id: None,
+        source: 0,
+        title: id.into(),
+        subtitle: None,
+        url: None,
+        ticket_url: None,
+        state: EventState::Active,
+        all_day: false,
+        start: at(start),
+        end: at(end),
+        branch: Some("Hovedbiblioteket".into()),
+        place: Place::default(),
+        categories: vec![],
+        tags: vec![],
+        price: None,
+        images: vec![],
+        screen_names: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests;

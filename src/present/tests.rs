@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Copenhagen;
 
 use super::*;
-use crate::feed::{Event, EventState, Place, Price};
+use crate::feed::{sample_event, Event, EventState, Place, Price};
 use crate::texts::{DANISH, ENGLISH};
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -10,30 +10,11 @@ fn at(rfc3339: &str) -> DateTime<Utc> {
 }
 
 fn event(start: &str, end: &str) -> Event {
-    Event {
-        id: "e".into(),
-        series_id: None,
-        source: 0,
-        title: "Strikkecafé".into(),
-        subtitle: None,
-        url: None,
-        ticket_url: None,
-        state: EventState::Active,
-        all_day: false,
-        start: at(start),
-        end: at(end),
-        branch: Some("Hovedbiblioteket".into()),
-        place: Place {
-            location: Some("Hovedbiblioteket".into()),
-            additional: Some("1. sal".into()),
-            ..Place::default()
-        },
-        categories: vec![],
-        tags: vec![],
-        price: None,
-        images: vec![],
-        screen_names: vec![],
-    }
+    let mut event = sample_event("e", start, end);
+    event.title = "Strikkecafé".into();
+    event.place =
+        Place { location: Some("Hovedbiblioteket".into()), additional: Some("1. sal".into()), ..Place::default() };
+    event
 }
 
 #[test]

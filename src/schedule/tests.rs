@@ -2,33 +2,14 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Copenhagen;
 
 use super::*;
-use crate::feed::{Event, EventState, Place};
+use crate::feed::{sample_event, Event, EventState};
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).expect("test instant").with_timezone(&Utc)
 }
 
 fn event(id: &str, start: &str, end: &str) -> Event {
-    Event {
-        id: id.into(),
-        series_id: None,
-        source: 0,
-        title: id.into(),
-        subtitle: None,
-        url: None,
-        ticket_url: None,
-        state: EventState::Active,
-        all_day: false,
-        start: at(start),
-        end: at(end),
-        branch: Some("Hovedbiblioteket".into()),
-        place: Place::default(),
-        categories: vec![],
-        tags: vec![],
-        price: None,
-        images: vec![],
-        screen_names: vec![],
-    }
+    sample_event(id, start, end)
 }
 
 fn filter() -> Filter {
