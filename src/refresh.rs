@@ -193,9 +193,9 @@ impl RefreshLoop {
     /// the merged events. The first round starts at once; later rounds wait the
     /// interval ± 10 % so a fleet of screens spreads out.
     pub async fn run(self, publish: impl Fn(Snapshot), mut shutdown: watch::Receiver<bool>) {
-        let mut last_success = None;
+        let mut last = Snapshot::default();
         loop {
-            let round = self.round(&publish, &mut last_success);
+            let round = self.round(&publish, &mut last);
             if self.beating_until(round, &mut shutdown).await.is_none() {
                 return;
             }
@@ -207,15 +207,20 @@ impl RefreshLoop {
         }
     }
 
-    /// One round: fetch every source, publish, fetch missing event images, publish again.
-    async fn round(&self, publish: &impl Fn(Snapshot), last_success: &mut Option<DateTime<Utc>>) {
+    /// One round: fetch every source, publish, fetch missing event images, publish
+    /// again. `last` is the previous round's snapshot; when every source answered
+    /// 304, its events are reused instead of reading and parsing the cache again.
+    async fn round(&self, publish: &impl Fn(Snapshot), last: &mut Snapshot) {
         let now = crate::clock::now();
         let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now).await;
-        let mut snapshot = load_cached(&self.config, &self.cache_dir);
+        let all_unchanged =
+            !last.events.is_empty() && reports.iter().all(|report| report.result == Ok(SourceUpdate::Unchanged));
+        let mut snapshot = if all_unchanged { last.clone() } else { load_cached(&self.config, &self.cache_dir) };
         if reports.iter().any(|report| report.result.is_ok()) {
-            *last_success = Some(now);
+            snapshot.last_success = Some(now);
         }
-        snapshot.last_success = snapshot.last_success.max(*last_success);
+        snapshot.last_success = snapshot.last_success.max(last.last_success);
+        *last = snapshot.clone();
         if let Some(health) = &self.health {
             health.record(&self.config, &reports, now);
         }
