@@ -13,7 +13,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::frame::{build_frame, page_count, Display, FrameRequest};
+use crate::frame::{build_frame, Display, FrameRequest};
 use crate::health::{run_health, Health};
 use crate::paginate::next_page;
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
@@ -37,6 +37,8 @@ struct Screen {
     config: Config,
     snapshot: Snapshot,
     page_index: usize,
+    /// How many pages the shown frame had; the next page turn needs no new schedule.
+    page_count: usize,
     shown_minute: String,
     health: Arc<Health>,
     pictures: Pictures,
@@ -72,6 +74,7 @@ impl Screen {
             page_index: self.page_index,
         });
         self.page_index = frame.page_index;
+        self.page_count = frame.page_count;
         self.shown_minute = frame.header.clock.clone();
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);
@@ -134,8 +137,9 @@ impl Screen {
 
     /// Turns to the next page, fading out and in unless `reduced_motion` is set.
     fn rotate(&mut self, window: &MainWindow) {
-        let n_pages = page_count(&self.snapshot.events, &self.config, crate::clock::now(), Screen::size(window));
-        let next = next_page(self.page_index, n_pages);
+        // The page count of the frame on screen; if events ended since, the next
+        // draw wraps an out-of-range page to the first (build_frame does).
+        let next = next_page(self.page_index, self.page_count);
         if next == self.page_index || self.config.screen.reduced_motion {
             self.page_index = next;
             self.draw(window);
@@ -217,6 +221,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         config: options.config.clone(),
         snapshot,
         page_index: 0,
+        page_count: 0,
         shown_minute: String::new(),
         health: health.clone(),
         pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),

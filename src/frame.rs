@@ -92,13 +92,6 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     }
 }
 
-/// Number of pages at `now` for a frame of `size`, for the rotation timer.
-pub fn page_count(events: &[Event], config: &Config, now: DateTime<Utc>, size: (u32, u32)) -> usize {
-    let layout = layout_for(size.0, size.1, &config.screen);
-    let shown = schedule(events, &Filter::from_config(config), now, config.screen.timezone);
-    paginate(&shown, &layout).len()
-}
-
 fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: &Config) -> String {
     let words = texts(config.screen.language);
     let stale_after = Duration::minutes(i64::from(config.screen.stale_after_minutes));
@@ -142,7 +135,9 @@ mod tests {
         let events = demo_events(at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
         let frame = build_frame(&request(&events, &config, "2026-11-23T09:50:00+01:00", 0));
         assert_eq!(frame.rows.len(), 4);
-        assert_eq!(frame.page_count, page_count(&events, &config, at("2026-11-23T10:00:00+01:00"), (1920, 1080)));
+        let shown =
+            schedule(&events, &Filter::from_config(&config), at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
+        assert_eq!(frame.page_count, paginate(&shown, &layout_for(1920, 1080, &config.screen)).len());
         assert_eq!(frame.status_note, "");
         assert_eq!(frame.header.clock, "10:00");
         assert_eq!(frame.display, Display::On);

@@ -1,6 +1,6 @@
 //! Opening hours and burn-in care: pure functions of the config and `now`.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
 use crate::config::OpeningHours;
@@ -23,12 +23,6 @@ pub fn burn_in_offset(now: DateTime<Utc>) -> (i32, i32) {
     const STEP: i32 = 4;
     let slot = (now.timestamp().div_euclid(180)).rem_euclid(9) as i32;
     ((slot % 3 - 1) * STEP, (slot / 3 - 1) * STEP)
-}
-
-/// The minute of the day, for tests and logs.
-pub fn minute_of_day(now: DateTime<Utc>, tz: Tz) -> u32 {
-    let local = now.with_timezone(&tz);
-    local.hour() * 60 + local.minute()
 }
 
 #[cfg(test)]
@@ -61,9 +55,9 @@ mod tests {
         check("2026-11-23T07:30:00Z", true);
         check("2026-11-24T03:00:00+01:00", true); // Tuesday: not listed, on all day
         check("2026-11-29T12:00:00+01:00", false); // Sunday: closed
-                                                   // Summer time: the same wall clock.
+                                                   // Summer time: the same wall clock (07:59 local is 05:59 UTC, 08:00 is 06:00).
+        check("2026-06-01T07:59:00+02:00", false);
         check("2026-06-01T08:00:00+02:00", true);
-        assert_eq!(minute_of_day(at("2026-06-01T08:00:00+02:00"), Copenhagen), 480);
     }
 
     #[test]
