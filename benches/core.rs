@@ -40,7 +40,7 @@ fn parse_filter_paginate(bencher: Bencher, events: usize) {
         let pages = paginate(&shown, &layout);
         let rows = pages
             .first()
-            .map(|page| eventscreen::present::rows(page, now, config.screen.timezone, config.screen.language));
+            .map(|page| eventscreen::present::rows(page, now, config.screen.timezone, config.screen.language, true));
         black_box((pages.len(), rows))
     });
 }
@@ -58,6 +58,7 @@ fn page_turn(bencher: Bencher, events: usize) {
             config: &config,
             last_success: Some(now),
             now,
+            clock: eventscreen::trust::ClockTrust::Synced,
             size: (1920, 1080),
             page_index: 1,
         };

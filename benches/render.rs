@@ -30,6 +30,7 @@ fn render_page(bencher: Bencher, size: (u32, u32)) {
         config: &config,
         last_success: Some(now),
         now,
+        clock: eventscreen::trust::ClockTrust::Synced,
         size,
         page_index: 0,
     });

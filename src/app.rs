@@ -39,7 +39,10 @@ struct Screen {
     page_index: usize,
     /// How many pages the shown frame had; the next page turn needs no new schedule.
     page_count: usize,
-    shown_minute: String,
+    /// The wall clock's minute (Unix minutes) at the last draw.
+    shown_minute: i64,
+    /// How far the clock was trusted at the last draw (logged when it changes).
+    shown_trust: Option<crate::trust::ClockTrust>,
     health: Arc<Health>,
     pictures: Pictures,
     /// Steps through a page turn's fade.
@@ -64,18 +67,30 @@ impl Screen {
 
     fn draw(&mut self, window: &MainWindow) {
         let now = crate::clock::now();
+        let (trusted, evidence) = crate::clock::trusted(self.snapshot.newest_known, self.snapshot.server_time);
+        if self.shown_trust != Some(trusted.trust) {
+            self.shown_trust = Some(trusted.trust);
+            let text = crate::trust::describe(&evidence, &trusted);
+            if trusted.is_suspect() {
+                tracing::warn!("clock {text}");
+            } else {
+                tracing::info!("clock {text}");
+            }
+            *self.health.clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+        }
         self.shown_size = Screen::size(window);
         let frame = build_frame(&FrameRequest {
             events: &self.snapshot.events,
             config: &self.config,
             last_success: self.snapshot.last_success,
-            now,
+            now: trusted.now,
+            clock: trusted.trust,
             size: self.shown_size,
             page_index: self.page_index,
         });
         self.page_index = frame.page_index;
         self.page_count = frame.page_count;
-        self.shown_minute = frame.header.clock.clone();
+        self.shown_minute = now.timestamp().div_euclid(60);
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);
         }
@@ -173,10 +188,9 @@ impl Screen {
 
     /// Redraws only when the minute on the clock has changed.
     fn tick(&mut self, window: &MainWindow) {
-        Health::beat(&self.health.ui_alive, crate::clock::now());
-        let clock =
-            crate::present::header(crate::clock::now(), self.config.screen.timezone, self.config.screen.language).clock;
-        if clock != self.shown_minute || Screen::size(window) != self.shown_size {
+        let now = crate::clock::now();
+        Health::beat(&self.health.ui_alive, now);
+        if now.timestamp().div_euclid(60) != self.shown_minute || Screen::size(window) != self.shown_size {
             self.draw(window);
         }
     }
@@ -201,7 +215,11 @@ const FADE_STEP: Duration = Duration::from_millis(70);
 pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let snapshot = if options.demo {
         let now = crate::clock::now();
-        Snapshot { events: crate::demo::demo_events(now, options.config.screen.timezone), last_success: Some(now) }
+        Snapshot {
+            events: crate::demo::demo_events(now, options.config.screen.timezone),
+            last_success: Some(now),
+            ..Snapshot::default()
+        }
     } else {
         load_cached(&options.config, &options.cache_dir)
     };
@@ -222,7 +240,8 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         snapshot,
         page_index: 0,
         page_count: 0,
-        shown_minute: String::new(),
+        shown_minute: i64::MIN,
+        shown_trust: None,
         health: health.clone(),
         pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),
         shown_size: (0, 0),

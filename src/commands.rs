@@ -113,12 +113,13 @@ pub fn render(
         Err(outcome) => return outcome,
     };
     let options = (|| {
-        let at = match at {
-            Some(text) => DateTime::parse_from_rfc3339(text)
-                .with_context(|| format!("--at {text}: use an RFC 3339 time like 2026-11-23T10:00:00+01:00"))?
-                .with_timezone(&Utc),
-            None => crate::clock::now(),
-        };
+        let at = at
+            .map(|text| {
+                DateTime::parse_from_rfc3339(text)
+                    .with_context(|| format!("--at {text}: use an RFC 3339 time like 2026-11-23T10:00:00+01:00"))
+                    .map(|at| at.with_timezone(&Utc))
+            })
+            .transpose()?;
         let (width, height) = parse_size(size)?;
         anyhow::ensure!(page >= 1, "--page counts from 1");
         Ok(RenderOptions {

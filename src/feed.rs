@@ -110,36 +110,48 @@ pub fn parse_feed(bytes: &[u8], source: usize) -> Result<ParsedFeed, FeedError> 
 struct WireEvent {
     uuid: String,
     title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     url: Option<String>,
     state: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     all_day: bool,
     date_time: WireDateTime,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     image: Option<WireImage>,
-    #[serde(default, rename = "teaserImage")]
+    #[serde(default, deserialize_with = "lenient", rename = "teaserImage")]
     teaser_image: Option<WireImage>,
-    #[serde(default, rename = "originalImage")]
+    #[serde(default, deserialize_with = "lenient", rename = "originalImage")]
     original_image: Option<WireImage>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     branches: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     address: WireAddress,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     categories: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     ticket_categories: Vec<WireTicketCategory>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     series: Option<WireSeries>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     external_data: WireExternalData,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     screen_names: Vec<String>,
+}
+
+/// An optional field of the wrong type (a number where text belongs, an object
+/// where a list belongs) is left out instead of costing the whole event: only
+/// `uuid`, `title`, `state` and `date_time` must be right.
+fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let raw: &RawValue = Deserialize::deserialize(deserializer)?;
+    Ok(serde_json::from_str(raw.get()).unwrap_or_default())
 }
 
 #[derive(Deserialize)]

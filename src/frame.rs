@@ -12,6 +12,7 @@ use crate::paginate::{layout_for, paginate, Layout};
 use crate::present::{header, rows, Header, Row};
 use crate::schedule::{schedule, Filter};
 use crate::texts::texts;
+use crate::trust::ClockTrust;
 
 /// A frame, ready for the UI bridge.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +50,11 @@ pub struct FrameRequest<'a> {
     pub config: &'a Config,
     /// When the newest successful fetch (200 or 304) happened, if ever.
     pub last_success: Option<DateTime<Utc>>,
+    /// The instant to schedule by: the wall clock, or its stand-in when the clock is suspect.
     pub now: DateTime<Utc>,
+    /// How far `now` is trusted. While suspect, the frame shows no clock, no
+    /// "today"/"tomorrow" and no "running now"/"starts in" badges.
+    pub clock: ClockTrust,
     /// The frame's size in pixels, as the UI sees it (after any rotation).
     pub size: (u32, u32),
     /// Wrapped into range.
@@ -64,12 +69,14 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let shown = schedule(request.events, &Filter::from_config(config), now, tz);
     let pages = paginate(&shown, &layout);
     let page_index = if request.page_index < pages.len() { request.page_index } else { 0 };
-    let rows = pages.get(page_index).map(|page| rows(page, now, tz, language)).unwrap_or_default();
+    let sure = request.clock != ClockTrust::Suspect;
+    let rows = pages.get(page_index).map(|page| rows(page, now, tz, language, sure)).unwrap_or_default();
     let empty_detail = match &config.library.website {
         Some(website) => format!("{} {website}", words.see_website),
         None => String::new(),
     };
-    let display = if screen_on(&config.opening_hours, now, tz) {
+    // Unsure of the time, the screen stays on: better lit at night than dark when open.
+    let display = if !sure || screen_on(&config.opening_hours, now, tz) {
         Display::On
     } else {
         Display::Off(config.opening_hours.off_hours)
@@ -77,13 +84,14 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
-        header: header(now, tz, language),
+        header: if sure { header(now, tz, language) } else { Header { date: String::new(), clock: String::new() } },
         rows,
         page_index,
         page_count: pages.len(),
         empty_title: words.no_events.to_string(),
         empty_detail,
-        status_note: status_note(request.last_success, now, config),
+        // The fetch times were stamped by the clock that is in doubt.
+        status_note: if sure { status_note(request.last_success, now, config) } else { String::new() },
         layout,
         theme: config.theme,
         display,
@@ -124,6 +132,7 @@ mod tests {
             config,
             last_success: Some(at(last_success)),
             now: at("2026-11-23T10:00:00+01:00"),
+            clock: ClockTrust::Synced,
             size: (1920, 1080),
             page_index,
         }
@@ -148,6 +157,40 @@ mod tests {
         assert_eq!(old.status_note, "Sidst opdateret 08:15");
         let days_old = build_frame(&request(&events, &config, "2026-11-20T08:15:00+01:00", 0));
         assert_eq!(days_old.status_note, "Sidst opdateret 20.11. 08:15");
+    }
+
+    #[test]
+    fn a_suspect_clock_shows_no_time_and_no_relative_words() {
+        let config = demo_config();
+        let now = at("2026-11-23T10:00:00+01:00");
+        let events = demo_events(now, config.screen.timezone);
+        let sure = build_frame(&request(&events, &config, "2026-11-20T08:15:00+01:00", 0));
+        let doubtful = build_frame(&FrameRequest {
+            clock: ClockTrust::Suspect,
+            ..request(&events, &config, "2026-11-20T08:15:00+01:00", 0)
+        });
+        assert_eq!(sure.rows.len(), doubtful.rows.len(), "the same events: the stand-in time schedules them");
+        assert_eq!(sure.rows[0].day, "I dag");
+        assert_eq!(doubtful.rows[0].day, "Mandag 23. november");
+        assert!(sure.rows.iter().any(|row| row.badge_kind == crate::present::BadgeKind::Running));
+        assert!(doubtful.rows.iter().all(|row| !matches!(
+            row.badge_kind,
+            crate::present::BadgeKind::Running | crate::present::BadgeKind::StartingSoon
+        )));
+        assert_eq!((doubtful.header.date.as_str(), doubtful.header.clock.as_str()), ("", ""));
+        assert_eq!(doubtful.status_note, "", "fetch times were stamped by the doubtful clock");
+
+        let mut closed = config.clone();
+        closed.opening_hours.days = [Some(None); 7];
+        let night = |clock| {
+            build_frame(&FrameRequest {
+                config: &closed,
+                clock,
+                ..request(&events, &closed, "2026-11-23T09:50:00+01:00", 0)
+            })
+        };
+        assert!(matches!(night(ClockTrust::Synced).display, Display::Off(_)));
+        assert_eq!(night(ClockTrust::Suspect).display, Display::On, "unsure of the time, stay on");
     }
 
     #[test]

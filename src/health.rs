@@ -25,6 +25,8 @@ pub struct Health {
     pub last_frame: AtomicI64,
     pub sources: Mutex<Vec<SourceStatus>>,
     pub frame_png: Mutex<Option<PathBuf>>,
+    /// How far the clock is trusted, in words (`trust::describe`).
+    pub clock: Mutex<String>,
 }
 
 impl Default for Health {
@@ -37,6 +39,7 @@ impl Default for Health {
             last_frame: AtomicI64::new(0),
             sources: Mutex::new(Vec::new()),
             frame_png: Mutex::new(None),
+            clock: Mutex::new("not judged yet".into()),
         }
     }
 }
@@ -91,7 +94,7 @@ impl Health {
             ui_alive_at: at(&self.ui_alive),
             refresh_alive_at: at(&self.refresh_alive),
             display: if self.display_on.load(Ordering::Relaxed) { "on" } else { "off by schedule" }.into(),
-            clock: clock_state(),
+            clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
             cache_bytes: directory_size(&cache_dir.join("feeds")),
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
@@ -131,11 +134,6 @@ pub async fn run_health(
             _ = stop.wait_for(|stop| *stop) => return,
         }
     }
-}
-
-/// "synced" once systemd-timesyncd has synchronised the clock since boot.
-fn clock_state() -> String {
-    if std::path::Path::new("/run/systemd/timesync/synchronized").exists() { "synced" } else { "unsynced" }.into()
 }
 
 fn directory_size(dir: &std::path::Path) -> u64 {

@@ -25,5 +25,6 @@ pub mod schedule;
 pub mod status;
 pub mod texts;
 pub mod thumbs;
+pub mod trust;
 pub mod ui;
 pub mod update;

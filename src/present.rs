@@ -59,15 +59,21 @@ pub fn header(now: DateTime<Utc>, tz: Tz, language: Language) -> Header {
 }
 
 /// The rows of one page. Day headings restart on every page so each page reads alone.
-pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Language) -> Vec<Row> {
+/// With `relative` false (the clock is in doubt) days are named by their date and
+/// no badge depends on the time ("I gang nu", "Starter om …").
+pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Language, relative: bool) -> Vec<Row> {
     let words = texts(language);
     let today = now.with_timezone(&tz).date_naive();
     let mut previous_day = None;
     page.iter()
         .map(|item| {
-            let day = if previous_day == Some(item.day) { String::new() } else { day_label(item.day, today, words) };
+            let day = match previous_day == Some(item.day) {
+                true => String::new(),
+                false if relative => day_label(item.day, today, words),
+                false => capitalise(&long_date(item.day, words)),
+            };
             previous_day = Some(item.day);
-            let (badge, badge_kind) = badge(item, now, words);
+            let (badge, badge_kind) = badge(item, now, words, relative);
             Row {
                 day,
                 time: time_range(item.event, tz, words),
@@ -147,14 +153,14 @@ fn place(event: &Event, words: &Texts) -> String {
     parts.join(" · ")
 }
 
-fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts) -> (String, BadgeKind) {
+fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts, relative: bool) -> (String, BadgeKind) {
     let minutes_to_start = (item.event.start - now).num_minutes();
     match item.event.state {
         EventState::Cancelled => (words.cancelled.into(), BadgeKind::Cancelled),
         EventState::SoldOut => (words.sold_out.into(), BadgeKind::SoldOut),
-        _ if item.running => (words.running_now.into(), BadgeKind::Running),
+        _ if item.running && relative => (words.running_now.into(), BadgeKind::Running),
         EventState::TicketSaleNotOpen => (words.sale_not_open.into(), BadgeKind::SaleNotOpen),
-        _ if (0..SOON_MINUTES).contains(&minutes_to_start) => (
+        _ if relative && (0..SOON_MINUTES).contains(&minutes_to_start) => (
             format!("{} {} {}", words.starts_in, minutes_to_start.max(1), words.minutes_short),
             BadgeKind::StartingSoon,
         ),

@@ -14,6 +14,7 @@ use rand::Rng;
 use tokio::sync::watch;
 
 use crate::cache::{self, CacheMeta};
+use crate::clock::ServerTime;
 use crate::config::{Config, Source};
 use crate::feed::{parse_feed, Event};
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
@@ -25,6 +26,10 @@ pub struct Snapshot {
     pub events: Vec<Event>,
     /// Newest successful contact with any source (200 or 304), if ever.
     pub last_success: Option<DateTime<Utc>>,
+    /// The newest server `Date` stored in the cache: a moment known to have passed.
+    pub newest_known: Option<DateTime<Utc>>,
+    /// The newest `Date` header heard in this run, for judging the clock.
+    pub server_time: Option<ServerTime>,
 }
 
 /// What happened to one source in one refresh, for the log and the exit code.
@@ -33,6 +38,8 @@ pub struct SourceReport {
     pub label: String,
     pub result: Result<SourceUpdate, String>,
     pub duration: Duration,
+    /// The answer's `Date` header, when it had one.
+    pub server_time: Option<ServerTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +64,7 @@ pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
             Ok(feed) => {
                 snapshot.events.extend(feed.events);
                 snapshot.last_success = snapshot.last_success.max(Some(cached.meta.fetched_at));
+                snapshot.newest_known = snapshot.newest_known.max(cached.meta.http_date);
             }
             Err(error) => tracing::warn!("cached feed for {}: {error}", source.label),
         }
@@ -74,10 +82,13 @@ pub async fn refresh_source(
 ) -> SourceReport {
     let started = Instant::now();
     let result = refresh_source_inner(fetcher, source, index, dir, now).await;
+    let server_time =
+        result.as_ref().ok().and_then(|(_, date)| *date).map(|date| ServerTime { date, received: Instant::now() });
     let report = SourceReport {
         label: source.label.clone(),
-        result: result.map_err(|error| format!("{error:#}")),
+        result: result.map(|(update, _)| update).map_err(|error| format!("{error:#}")),
         duration: started.elapsed(),
+        server_time,
     };
     log_report(&report);
     report
@@ -89,7 +100,7 @@ async fn refresh_source_inner(
     index: usize,
     dir: &Path,
     now: DateTime<Utc>,
-) -> anyhow::Result<SourceUpdate> {
+) -> anyhow::Result<(SourceUpdate, Option<DateTime<Utc>>)> {
     let cached = cache::read_feed(dir, source.url.as_str()).unwrap_or_else(|error| {
         tracing::warn!("{error}");
         None
@@ -99,7 +110,7 @@ async fn refresh_source_inner(
         .map(|cached| Validators { etag: cached.meta.etag.clone(), last_modified: cached.meta.last_modified.clone() })
         .unwrap_or_default();
     let fresh = match fetcher.fetch(&source.url, &validators).await? {
-        FetchOutcome::Unchanged { .. } if cached.is_some() => return Ok(SourceUpdate::Unchanged),
+        FetchOutcome::Unchanged { http_date } if cached.is_some() => return Ok((SourceUpdate::Unchanged, http_date)),
         // A 304 for a copy we no longer have: ask again without validators.
         FetchOutcome::Unchanged { .. } => match fetcher.fetch(&source.url, &Validators::default()).await? {
             FetchOutcome::Fresh(fresh) => fresh,
@@ -108,6 +119,7 @@ async fn refresh_source_inner(
         FetchOutcome::Fresh(fresh) => fresh,
     };
     let feed = parse_feed(&fresh.body, index).with_context(|| format!("reading the feed from {}", source.url))?;
+    let http_date = fresh.http_date;
     let unchanged_body = cached.as_ref().is_some_and(|cached| cached.body == fresh.body);
     if !unchanged_body || cached.as_ref().is_some_and(|cached| cached.meta.etag != fresh.etag) {
         let meta = CacheMeta {
@@ -121,7 +133,9 @@ async fn refresh_source_inner(
         };
         cache::write_feed(dir, &meta, &fresh.body).context("saving the feed to the cache")?;
     }
-    Ok(SourceUpdate::Updated { bytes: fresh.body.len(), events: feed.events.len(), skipped: feed.warnings.len() })
+    let update =
+        SourceUpdate::Updated { bytes: fresh.body.len(), events: feed.events.len(), skipped: feed.warnings.len() };
+    Ok((update, http_date))
 }
 
 /// One log line per fetch: source, outcome, size, time, events accepted/skipped.
@@ -220,11 +234,15 @@ impl RefreshLoop {
             snapshot.last_success = Some(now);
         }
         snapshot.last_success = snapshot.last_success.max(last.last_success);
+        snapshot.newest_known = snapshot.newest_known.max(last.newest_known);
+        let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
+        snapshot.server_time = heard.or(last.server_time);
         *last = snapshot.clone();
         if let Some(health) = &self.health {
             health.record(&self.config, &reports, now);
         }
-        let images = thumbnails_wanted(&snapshot.events, &self.config, now, &self.cache_dir);
+        let (trusted, _) = crate::clock::trusted(snapshot.newest_known, snapshot.server_time);
+        let images = thumbnails_wanted(&snapshot.events, &self.config, trusted.now, &self.cache_dir);
         publish(snapshot.clone());
         if !images.is_empty() {
             fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;

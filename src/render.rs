@@ -8,13 +8,15 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::frame::{build_frame, FrameRequest};
 use crate::refresh::{load_cached, Snapshot};
+use crate::trust::TrustedTime;
 use crate::ui::pictures::Pictures;
 
 pub struct RenderOptions {
     pub config: Config,
     pub cache_dir: PathBuf,
     pub demo: bool,
-    pub at: DateTime<Utc>,
+    /// The instant to render, trusted as given; `None`: the clock, judged as a screen would.
+    pub at: Option<DateTime<Utc>>,
     /// 0-based.
     pub page_index: usize,
     pub width: u32,
@@ -26,12 +28,22 @@ pub struct RenderOptions {
 
 pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     let snapshot = if options.demo {
+        let at = options.at.unwrap_or_else(crate::clock::now);
         Snapshot {
-            events: crate::demo::demo_events(options.at, options.config.screen.timezone),
-            last_success: Some(options.at),
+            events: crate::demo::demo_events(at, options.config.screen.timezone),
+            last_success: Some(at),
+            ..Snapshot::default()
         }
     } else {
         load_cached(&options.config, &options.cache_dir)
+    };
+    let time = match options.at {
+        Some(at) => TrustedTime::given(at),
+        None => {
+            let (time, evidence) = crate::clock::trusted(snapshot.newest_known, None);
+            tracing::info!("clock {}", crate::trust::describe(&evidence, &time));
+            time
+        }
     };
     // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
     let rotation = options.config.screen.rotation;
@@ -40,7 +52,8 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
         events: &snapshot.events,
         config: &options.config,
         last_success: snapshot.last_success,
-        now: options.at,
+        now: time.now,
+        clock: time.trust,
         size,
         page_index: options.page_index,
     });

@@ -26,7 +26,7 @@ pub struct Status {
     pub refresh_alive_at: Option<DateTime<Utc>>,
     /// "on", or "off" outside opening hours.
     pub display: String,
-    /// "synced" when systemd-timesyncd has synchronised the clock, else "unsynced".
+    /// How far the clock is trusted: "synced", "plausible (…)" or "suspect: …" (`trust::describe`).
     pub clock: String,
     pub sources: Vec<SourceStatus>,
     pub cache_bytes: u64,

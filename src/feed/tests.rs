@@ -105,7 +105,7 @@ fn bad_events_are_skipped_and_counted() {
     check(minimal(r#","state":"Postponed""#), "unknown state \"Postponed\"");
     check(minimal(r#","date_time":{"start":"tomorrow","end":"2026-11-23T15:30:00+01:00"}"#), "date_time.start:");
     check(minimal(r#","title":"   ""#), "the event has no title");
-    check(minimal(r#","branches":"Hovedbiblioteket""#), "invalid type");
+    check(minimal(r#","title":5"#), "invalid type");
     check(minimal(r#","uuid":null"#), "missing field `uuid`");
 }
 
@@ -126,4 +126,44 @@ fn generated_feed_parses_with_the_bad_event_counted() {
     assert!(feed.warnings.is_empty());
     assert!(feed.events.iter().all(|event| event.source == 3));
     assert!(feed.events.iter().any(|event| event.title.contains('Æ') || event.title.contains('ø')));
+}
+
+#[test]
+fn a_wrong_type_in_any_field_costs_at_most_that_event() {
+    // Every field of the spec with a value of the wrong type: a number for text,
+    // text for numbers, lists and objects, an object for a list.
+    let optional = [
+        ("description", "7"),
+        ("url", "[1]"),
+        ("all_day", "\"ja\""),
+        ("image", "\"x.jpg\""),
+        ("teaserImage", "5"),
+        ("originalImage", "{\"url\": 5}"),
+        ("branches", "\"Hovedbiblioteket\""),
+        ("address", "[]"),
+        ("categories", "{}"),
+        ("tags", "[1, 2]"),
+        ("ticket_categories", "{\"price\": 5}"),
+        ("series", "\"s\""),
+        ("external_data", "7"),
+        ("screen_names", "true"),
+        ("created_at", "5"),
+        ("partners", "5"),
+    ];
+    for (key, value) in optional {
+        let event = one(&minimal(&format!(", \"{key}\": {value}"))).unwrap_or_else(|warning| {
+            panic!("a bad optional {key} must not cost the event: {}", warning.reason);
+        });
+        assert_eq!(event.title, "Strikkecafé", "{key}");
+    }
+    let required = [
+        ("uuid", "7"),
+        ("title", "[]"),
+        ("state", "1"),
+        ("date_time", "\"2026-11-23\""),
+        ("date_time", "{\"start\": 1, \"end\": 2}"),
+    ];
+    for (key, value) in required {
+        assert!(one(&minimal(&format!(", \"{key}\": {value}"))).is_err(), "a bad {key} skips the event");
+    }
 }

@@ -90,7 +90,7 @@ fn rows_carry_day_headings_places_and_badges() {
         Scheduled { event: &cancelled, day: tomorrow, running: false },
         Scheduled { event: &not_open, day: tomorrow, running: false },
     ];
-    let rows = rows(&items, now, Copenhagen, Language::Danish);
+    let rows = rows(&items, now, Copenhagen, Language::Danish, true);
     let summary: Vec<(&str, &str, &str, &str)> =
         rows.iter().map(|row| (row.day.as_str(), row.place.as_str(), row.badge.as_str(), row.price.as_str())).collect();
     assert_eq!(
