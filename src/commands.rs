@@ -148,7 +148,7 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
         let now = crate::clock::now();
-        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, now));
+        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, now, &mut Default::default()));
         // Pictures too, so a `render` after `fetch` shows what the screen would.
         let events = crate::refresh::load_cached(&config, &dir).events;
         let images = crate::refresh::thumbnails_wanted(&events, &config, now, &dir);

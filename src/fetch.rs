@@ -70,17 +70,34 @@ pub struct Fetcher {
 impl Fetcher {
     /// `backoff` is the first retry's delay (doubled each time, with jitter).
     pub fn new(settings: &FetchSettings, backoff: Duration) -> Result<Fetcher, FetchError> {
-        let client = Client::builder()
+        Fetcher::build(settings, backoff, |builder| builder)
+    }
+
+    /// As [`Fetcher::new`], with host names looked up by `resolver` instead of the
+    /// system's: tests resolve names to loopback, or fail them, with no DNS traffic.
+    pub fn with_resolver<R: reqwest::dns::Resolve + 'static>(
+        settings: &FetchSettings,
+        backoff: Duration,
+        resolver: std::sync::Arc<R>,
+    ) -> Result<Fetcher, FetchError> {
+        Fetcher::build(settings, backoff, |builder| builder.dns_resolver(resolver))
+    }
+
+    fn build(
+        settings: &FetchSettings,
+        backoff: Duration,
+        customise: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<Fetcher, FetchError> {
+        let builder = Client::builder()
             .user_agent(concat!("eventscreen/", env!("CARGO_PKG_VERSION"), " (library events screen)"))
             .connect_timeout(Duration::from_secs(u64::from(settings.connect_timeout_seconds)))
             .timeout(Duration::from_secs(u64::from(settings.timeout_seconds)))
             .redirect(reqwest::redirect::Policy::limited(5))
-            .gzip(true)
-            .build()
-            .map_err(|error| FetchError::Network {
-                url: String::new(),
-                message: format!("setting up HTTP: {error}"),
-            })?;
+            .gzip(true);
+        let client = customise(builder).build().map_err(|error| FetchError::Network {
+            url: String::new(),
+            message: format!("setting up HTTP: {error}"),
+        })?;
         Ok(Fetcher {
             client,
             max_body_bytes: usize::try_from(settings.max_body_mb).unwrap_or(usize::MAX).saturating_mul(1024 * 1024),
@@ -174,18 +191,34 @@ fn header_date(headers: &HeaderMap) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc2822(&text).ok().map(|date| date.with_timezone(&Utc))
 }
 
-/// reqwest's top-level message is often just "error sending request"; add the cause.
+/// reqwest's top-level message is often just "error sending request for url
+/// (…)"; say what it means first, then the causes (the URL is already named).
 fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return "timed out (fetch.timeout_seconds)".into();
     }
-    let mut message = error.to_string();
+    let mut causes = Vec::new();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        message = format!("{message}: {cause}");
+        causes.push(cause.to_string());
         source = cause.source();
     }
-    message
+    let details = if causes.is_empty() { error.to_string() } else { causes.join(": ") };
+    let lower = details.to_lowercase();
+    let meaning = if error.is_redirect() {
+        "the site sends redirect after redirect (check the source's url)"
+    } else if lower.contains("dns") || lower.contains("name resolution") || lower.contains("look up") {
+        "the site's name could not be looked up (no network, or DNS is down)"
+    } else if lower.contains("connection closed") {
+        "the site closed the connection without answering"
+    } else if error.is_connect() {
+        "could not connect (the network or the site is down)"
+    } else if error.is_body() || error.is_decode() {
+        "the connection broke off while the feed was arriving"
+    } else {
+        return details;
+    };
+    format!("{meaning}: {details}")
 }
 
 #[cfg(test)]

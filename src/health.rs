@@ -72,6 +72,12 @@ impl Health {
                 Ok(SourceUpdate::Updated { events, skipped, .. }) => {
                     format!("updated: {events} events, {skipped} skipped")
                 }
+                Ok(SourceUpdate::EmptyHeld { kept, since }) => format!(
+                    "the CMS lists no usable events (since {}); showing the last schedule ({kept} events to come) \
+                     for up to {} h",
+                    since.format("%Y-%m-%d %H:%M UTC"),
+                    crate::refresh::EMPTY_HOLD_HOURS
+                ),
                 Err(error) => format!("failed: {error}"),
             };
             if report.result.is_ok() {

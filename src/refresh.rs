@@ -45,7 +45,31 @@ pub struct SourceReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceUpdate {
     Unchanged,
-    Updated { bytes: usize, events: usize, skipped: usize },
+    Updated {
+        bytes: usize,
+        events: usize,
+        skipped: usize,
+    },
+    /// The source answered with no usable events (`[]`, or every event malformed)
+    /// while the cache still lists `kept` events that have not ended: the cache
+    /// is kept until the source has answered so for [`EMPTY_HOLD_HOURS`].
+    EmptyHeld {
+        kept: usize,
+        since: DateTime<Utc>,
+    },
+}
+
+/// How long a feed with no usable events is disbelieved while the cached one
+/// still lists events to come. A CMS can answer `[]` after a bad deploy or a
+/// broken search index; a library that really has nothing planned is rare, and
+/// the held events end on their own meanwhile.
+pub const EMPTY_HOLD_HOURS: i64 = 24;
+
+/// What the refresh remembers between rounds (in memory only).
+#[derive(Debug, Clone, Default)]
+pub struct RefreshMemory {
+    /// Per source URL: since when it has answered with no usable events.
+    pub empty_since: std::collections::HashMap<String, DateTime<Utc>>,
 }
 
 /// Reads every source's cached feed. Missing or damaged files are logged and skipped.
@@ -79,9 +103,10 @@ pub async fn refresh_source(
     index: usize,
     dir: &Path,
     now: DateTime<Utc>,
+    memory: &mut RefreshMemory,
 ) -> SourceReport {
     let started = Instant::now();
-    let result = refresh_source_inner(fetcher, source, index, dir, now).await;
+    let result = refresh_source_inner(fetcher, source, index, dir, now, memory).await;
     let server_time =
         result.as_ref().ok().and_then(|(_, date)| *date).map(|date| ServerTime { date, received: Instant::now() });
     let report = SourceReport {
@@ -100,6 +125,7 @@ async fn refresh_source_inner(
     index: usize,
     dir: &Path,
     now: DateTime<Utc>,
+    memory: &mut RefreshMemory,
 ) -> anyhow::Result<(SourceUpdate, Option<DateTime<Utc>>)> {
     let cached = cache::read_feed(dir, source.url.as_str()).unwrap_or_else(|error| {
         tracing::warn!("{error}");
@@ -120,6 +146,20 @@ async fn refresh_source_inner(
     };
     let feed = parse_feed(&fresh.body, index).with_context(|| format!("reading the feed from {}", source.url))?;
     let http_date = fresh.http_date;
+    if feed.events.is_empty() {
+        let kept = cached
+            .as_ref()
+            .and_then(|cached| parse_feed(&cached.body, index).ok())
+            .map_or(0, |old| old.events.iter().filter(|event| event.end > now).count());
+        if kept > 0 {
+            let since = *memory.empty_since.entry(source.url.to_string()).or_insert(now);
+            if now - since < chrono::Duration::hours(EMPTY_HOLD_HOURS) {
+                return Ok((SourceUpdate::EmptyHeld { kept, since }, http_date));
+            }
+        }
+    } else {
+        memory.empty_since.remove(source.url.as_str());
+    }
     let unchanged_body = cached.as_ref().is_some_and(|cached| cached.body == fresh.body);
     if !unchanged_body || cached.as_ref().is_some_and(|cached| cached.meta.etag != fresh.etag) {
         let meta = CacheMeta {
@@ -146,6 +186,12 @@ fn log_report(report: &SourceReport) {
         Ok(SourceUpdate::Updated { bytes, events, skipped }) => {
             tracing::info!(source = %report.label, bytes, events, skipped, ms = millis, "feed updated");
         }
+        Ok(SourceUpdate::EmptyHeld { kept, since }) => tracing::warn!(
+            source = %report.label,
+            ms = millis,
+            "the feed lists no usable events; keeping the last schedule ({kept} events to come) \
+             until it has done so for {EMPTY_HOLD_HOURS} h (since {since})"
+        ),
         Err(error) => {
             tracing::warn!(source = %report.label, ms = millis, "feed not updated, keeping the last good one: {error}")
         }
@@ -153,10 +199,16 @@ fn log_report(report: &SourceReport) {
 }
 
 /// Refreshes every source once (in order) and returns the reports.
-pub async fn refresh_all(fetcher: &Fetcher, config: &Config, dir: &Path, now: DateTime<Utc>) -> Vec<SourceReport> {
+pub async fn refresh_all(
+    fetcher: &Fetcher,
+    config: &Config,
+    dir: &Path,
+    now: DateTime<Utc>,
+    memory: &mut RefreshMemory,
+) -> Vec<SourceReport> {
     let mut reports = Vec::with_capacity(config.sources.len());
     for (index, source) in config.sources.iter().enumerate() {
-        reports.push(refresh_source(fetcher, source, index, dir, now).await);
+        reports.push(refresh_source(fetcher, source, index, dir, now, memory).await);
     }
     reports
 }
@@ -208,8 +260,9 @@ impl RefreshLoop {
     /// interval ± 10 % so a fleet of screens spreads out.
     pub async fn run(self, publish: impl Fn(Snapshot), mut shutdown: watch::Receiver<bool>) {
         let mut last = Snapshot::default();
+        let mut memory = RefreshMemory::default();
         loop {
-            let round = self.round(&publish, &mut last);
+            let round = self.round(&publish, &mut last, &mut memory);
             if self.beating_until(round, &mut shutdown).await.is_none() {
                 return;
             }
@@ -224,11 +277,13 @@ impl RefreshLoop {
     /// One round: fetch every source, publish, fetch missing event images, publish
     /// again. `last` is the previous round's snapshot; when every source answered
     /// 304, its events are reused instead of reading and parsing the cache again.
-    async fn round(&self, publish: &impl Fn(Snapshot), last: &mut Snapshot) {
+    async fn round(&self, publish: &impl Fn(Snapshot), last: &mut Snapshot, memory: &mut RefreshMemory) {
         let now = crate::clock::now();
-        let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now).await;
-        let all_unchanged =
-            !last.events.is_empty() && reports.iter().all(|report| report.result == Ok(SourceUpdate::Unchanged));
+        let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now, memory).await;
+        let all_unchanged = !last.events.is_empty()
+            && reports
+                .iter()
+                .all(|report| matches!(report.result, Ok(SourceUpdate::Unchanged | SourceUpdate::EmptyHeld { .. })));
         let mut snapshot = if all_unchanged { last.clone() } else { load_cached(&self.config, &self.cache_dir) };
         if reports.iter().any(|report| report.result.is_ok()) {
             snapshot.last_success = Some(now);

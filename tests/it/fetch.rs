@@ -20,7 +20,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 /// Refreshes the config's only source once.
 async fn refresh(config: &eventscreen::config::Config, dir: &std::path::Path) -> Result<SourceUpdate, String> {
     let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
-    refresh_source(&fetcher, &config.sources[0], 0, dir, now()).await.result
+    refresh_source(&fetcher, &config.sources[0], 0, dir, now(), &mut Default::default()).await.result
 }
 
 #[tokio::test]

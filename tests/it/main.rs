@@ -4,6 +4,7 @@
 mod cache;
 mod cli;
 mod config;
+mod faults;
 mod fetch;
 mod images;
 mod politeness;

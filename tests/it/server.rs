@@ -17,6 +17,10 @@ pub enum Reply {
     Hang,
     /// Promise `declared` bytes, send `body`, close.
     Truncated { declared: usize, body: Vec<u8> },
+    /// A 200 whose body trickles out one byte every `every`.
+    Drip { body: Vec<u8>, every: Duration },
+    /// Accept the connection and close it without a word.
+    Close,
 }
 
 impl Reply {
@@ -112,6 +116,19 @@ async fn answer(mut stream: TcpStream, script: Script, seen: Arc<Mutex<Vec<Seen>
                 stream.write_all(&body).await?;
                 return stream.shutdown().await;
             }
+            Reply::Drip { body, every } => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).await?;
+                for byte in body {
+                    stream.write_all(&[byte]).await?;
+                    tokio::time::sleep(every).await;
+                }
+                return Ok(());
+            }
+            Reply::Close => return Ok(()),
             Reply::Full { status, headers, body } => {
                 let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
                 for (name, value) in headers {
