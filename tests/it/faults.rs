@@ -17,7 +17,7 @@ use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory, SourceUpdate
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_300, FEED_40};
+use crate::support::{config_for, peak_rss_kb, FEED_300, FEED_40};
 
 /// The CMS's host name in every URL here. `.invalid` never resolves anywhere;
 /// this resolver answers 127.0.0.1 for it, or fails like a DNS outage, so the
@@ -64,16 +64,6 @@ struct Fault {
     name: &'static str,
     make: Make,
     expect: Expect,
-}
-
-fn vm_hwm_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
-        .expect("VmHWM")
 }
 
 fn events_of(bytes: &[u8]) -> Vec<serde_json::Value> {
@@ -259,14 +249,14 @@ async fn run_fault(fault: Fault) -> String {
     };
     // A new client, so no kept-alive connection from the first round outlives a stopped server.
     let fetcher = Fetcher::with_resolver(&config.fetch, Duration::from_millis(10), resolver.clone()).expect("client");
-    let hwm_before = vm_hwm_kb();
+    let hwm_before = peak_rss_kb();
     let started = std::time::Instant::now();
     let reports =
         tokio::time::timeout(Duration::from_secs(30), refresh_all(&fetcher, &config, dir.path(), now, &mut memory))
             .await
             .unwrap_or_else(|_| panic!("{}: the refresh must end on its own", fault.name));
     let took = started.elapsed();
-    let grew_mb = vm_hwm_kb().saturating_sub(hwm_before) / 1024;
+    let grew_mb = peak_rss_kb().saturating_sub(hwm_before) / 1024;
     let health = Health::default();
     health.record(&config, &reports, now);
     let status = health.sources.lock().expect("lock")[0].last_result.clone();

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use eventscreen::thumbs::{fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH};
 
 use crate::server::{Reply, TestServer};
+use crate::support::peak_rss_kb;
 
 const HUGE_PNG: &[u8] = include_bytes!("../data/huge-20000x20000.png");
 
@@ -16,17 +17,6 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image).expect("encode");
     bytes
-}
-
-/// The process's peak resident memory so far, in kB (Linux).
-fn peak_rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
-        .expect("VmHWM")
 }
 
 #[tokio::test]
