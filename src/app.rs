@@ -221,6 +221,10 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
             ..Snapshot::default()
         }
     } else {
+        let swept = crate::cache::sweep_temp(&options.cache_dir);
+        if swept > 0 {
+            tracing::info!("removed {swept} unfinished cache file(s) left by an interrupted write");
+        }
         load_cached(&options.config, &options.cache_dir)
     };
     tracing::info!(events = snapshot.events.len(), "starting from the cache");

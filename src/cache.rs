@@ -97,6 +97,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
     result.map_err(fail)
 }
 
+/// Removes temporary files that a killed process left behind in the cache's
+/// `feeds/` and `thumbs/` (a write that never reached its rename). Files of a
+/// process that is still running (a `fetch` beside the service) are left alone.
+/// Returns how many were removed.
+pub fn sweep_temp(dir: &Path) -> usize {
+    let mut removed = 0;
+    for sub in ["feeds", "thumbs"] {
+        let Ok(entries) = fs::read_dir(dir.join(sub)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = temp_owner(&name.to_string_lossy()) else { continue };
+            if !Path::new("/proc").join(pid.to_string()).exists() && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// The process id in a temporary file's name (`.NAME.PID.tmp`, from [`write_atomic`]).
+fn temp_owner(name: &str) -> Option<u32> {
+    let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    stem.rsplit('.').next()?.parse().ok()
+}
+
 fn decode(bytes: &[u8], url: &str) -> Result<CachedFeed, String> {
     let mut parts = bytes.splitn(3, |byte| *byte == b'\n');
     let magic = parts.next().unwrap_or_default();

@@ -8,6 +8,7 @@ mod faults;
 mod fetch;
 mod images;
 mod politeness;
+mod powercut;
 mod refresh;
 mod render;
 mod server;
