@@ -17,13 +17,22 @@ use crate::frame::{build_frame, Display, FrameRequest};
 use crate::health::{run_health, Health};
 use crate::paginate::next_page;
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
+use crate::reload::{needs_restart, watch_config, Change, Watcher};
 use crate::ui::bridge::show_frame;
 use crate::ui::pictures::Pictures;
 use crate::ui::{MainWindow, ScheduleAdapter};
 
 /// How `run` was asked to start.
 pub struct RunOptions {
+    /// The config to start with: the file's, the last good copy's, or (with
+    /// `config_problem` and no good config) a stand-in while the problem is shown.
     pub config: Config,
+    /// False when no good config exists: the screen shows `config_problem`.
+    pub configured: bool,
+    /// What is wrong with the config file, if anything.
+    pub config_problem: Option<String>,
+    /// The config file to watch for edits (none in the demo).
+    pub config_path: Option<PathBuf>,
     pub cache_dir: PathBuf,
     /// Built-in demo events instead of the configured sources (no network).
     pub demo: bool,
@@ -35,6 +44,11 @@ pub struct RunOptions {
 /// What is on screen now; lives on the UI thread.
 struct Screen {
     config: Config,
+    /// False while no good config exists: the problem is on screen instead.
+    configured: bool,
+    config_problem: Option<String>,
+    /// Page turns; its interval follows `schedule.rotate_seconds` across edits.
+    rotation: Timer,
     snapshot: Snapshot,
     page_index: usize,
     /// How many pages the shown frame had; the next page turn needs no new schedule.
@@ -79,15 +93,18 @@ impl Screen {
             *self.health.clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
         }
         self.shown_size = Screen::size(window);
-        let frame = build_frame(&FrameRequest {
-            events: &self.snapshot.events,
-            config: &self.config,
-            last_success: self.snapshot.last_success,
-            now: trusted.now,
-            clock: trusted.trust,
-            size: self.shown_size,
-            page_index: self.page_index,
-        });
+        let frame = match (&self.config_problem, self.configured) {
+            (Some(problem), false) => crate::frame::problem_frame(problem, trusted.now, self.shown_size),
+            _ => build_frame(&FrameRequest {
+                events: &self.snapshot.events,
+                config: &self.config,
+                last_success: self.snapshot.last_success,
+                now: trusted.now,
+                clock: trusted.trust,
+                size: self.shown_size,
+                page_index: self.page_index,
+            }),
+        };
         self.page_index = frame.page_index;
         self.page_count = frame.page_count;
         self.shown_minute = now.timestamp().div_euclid(60);
@@ -186,6 +203,36 @@ impl Screen {
         });
     }
 
+    /// An edit of the config file, seen by the watcher.
+    fn config_changed(&mut self, change: Change, window: &MainWindow) {
+        match change {
+            Change::Applied(config) => {
+                let restart = needs_restart(&self.config, &config);
+                if self.configured && !restart.is_empty() {
+                    tracing::warn!("{} take(s) effect after `systemctl restart eventscreen`", restart.join(", "));
+                }
+                let rotate = Duration::from_secs(u64::from(config.schedule.rotate_seconds));
+                if rotate != Duration::from_secs(u64::from(self.config.schedule.rotate_seconds)) {
+                    self.rotation.set_interval(rotate);
+                }
+                self.config = *config;
+                self.configured = true;
+                self.config_problem = None;
+                self.health.set_config_state("ok".into());
+            }
+            Change::Broken(problem) => {
+                let since = crate::clock::now().format("%Y-%m-%d %H:%M UTC");
+                self.health.set_config_state(if self.configured {
+                    format!("broken since {since}; the screen runs on the last good config: {problem}")
+                } else {
+                    format!("no usable config since {since}; the problem is on screen: {problem}")
+                });
+                self.config_problem = Some(problem);
+            }
+        }
+        self.draw(window);
+    }
+
     /// Redraws only when the minute on the clock has changed.
     fn tick(&mut self, window: &MainWindow) {
         let now = crate::clock::now();
@@ -239,8 +286,20 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     let health = Arc::new(Health::default());
     Health::beat(&health.ui_alive, crate::clock::now());
     let status_path = crate::status::default_path();
+    match (&options.config_problem, options.configured) {
+        (Some(_), true) => {
+            health.set_config_state("broken; the screen runs on the last good config (see the log)".into())
+        }
+        (Some(problem), false) => {
+            health.set_config_state(format!("no usable config; the problem is on screen: {problem}"));
+        }
+        (None, _) => {}
+    }
     let screen = Rc::new(RefCell::new(Screen {
         config: options.config.clone(),
+        configured: options.configured,
+        config_problem: options.config_problem.clone(),
+        rotation: Timer::default(),
         snapshot,
         page_index: 0,
         page_count: 0,
@@ -257,10 +316,9 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
 
-    let rotation = Timer::default();
     let weak = window.as_weak();
     let state = screen.clone();
-    rotation.start(TimerMode::Repeated, rotate_every, move || {
+    screen.borrow().rotation.start(TimerMode::Repeated, rotate_every, move || {
         if let Some(window) = weak.upgrade() {
             state.borrow_mut().rotate(&window);
         }
@@ -279,13 +337,35 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         // No refresh loop in the demo: count it as alive so health reads true.
         Health::beat(&health.refresh_alive, crate::clock::now());
     }
-    let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, stop.clone()));
+    let (config_sender, configs) = watch::channel(options.config.clone());
+    let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, configs, stop.clone()));
+    let watcher = options.config_path.as_ref().map(|path| {
+        let watcher = Watcher::new(path, &crate::reload::last_good_path(&crate::cache::resolve_dir(None)));
+        let weak = window.as_weak();
+        runtime.spawn(watch_config(
+            watcher,
+            crate::reload::POLL,
+            move |change| {
+                if let Change::Applied(config) = &change {
+                    config_sender.send_replace(config.as_ref().clone());
+                }
+                let _ = weak.upgrade_in_event_loop(move |window| {
+                    SCREEN.with(|cell| {
+                        if let Some(screen) = cell.borrow().as_ref() {
+                            screen.borrow_mut().config_changed(change, &window);
+                        }
+                    });
+                });
+            },
+            stop.clone(),
+        ))
+    });
     let health_task =
         runtime.spawn(run_health(health, options.cache_dir.clone(), status_path, HEALTH_EVERY, stop.clone()));
     let signals = runtime.spawn(quit_on_signal(stop));
     let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
     let _ = stop_sender.send(true);
-    if let Some(handle) = refresher {
+    for handle in refresher.into_iter().chain(watcher) {
         let _ = runtime.block_on(handle);
     }
     let _ = runtime.block_on(health_task);
@@ -300,6 +380,7 @@ fn spawn_refresh(
     runtime: &tokio::runtime::Runtime,
     window: &MainWindow,
     health: &Arc<Health>,
+    configs: watch::Receiver<Config>,
     stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     let weak = window.as_weak();
@@ -313,9 +394,9 @@ fn spawn_refresh(
     };
     let refresh = RefreshLoop {
         fetcher,
-        config: options.config.clone(),
+        config: configs,
         cache_dir: options.cache_dir.clone(),
-        interval: Duration::from_secs(u64::from(fetch_settings.interval_minutes) * 60),
+        interval: None,
         health: Some(health.clone()),
     };
     runtime.spawn(refresh.run(

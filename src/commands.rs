@@ -1,7 +1,7 @@
 //! The bodies of the CLI commands, between argument parsing (`main.rs`) and the
 //! modules that do the work. Each returns an [`Outcome`] that maps to an exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
@@ -73,15 +73,42 @@ pub fn check_config(file: Option<&Path>) -> Outcome {
     }
 }
 
+/// The config `run` starts with. A broken or missing file never stops the
+/// screen: it runs on the last good copy, or shows the problem on screen.
+fn run_config(config_path: Option<&Path>, demo: bool) -> (Config, bool, Option<String>, Option<PathBuf>) {
+    if demo {
+        return (crate::demo::demo_config(), true, None, None);
+    }
+    let path = load::resolve_path(config_path);
+    let copy = crate::reload::last_good_path(&crate::cache::resolve_dir(None));
+    let start = crate::reload::startup(&path, &copy);
+    match (start.config, &start.problem) {
+        (Some(config), None) => (config, true, None, Some(path)),
+        (Some(config), Some(problem)) => {
+            tracing::error!(
+                "{problem}\nthe config has problems; running on the last good one ({}) until they are fixed",
+                copy.display()
+            );
+            (config, true, start.problem, Some(path))
+        }
+        (None, problem) => {
+            tracing::error!(
+                "{}\nno usable config and no saved good one; the screen shows the problem until the file is fixed",
+                problem.as_deref().unwrap_or_default()
+            );
+            let mut stand_in = crate::demo::demo_config();
+            stand_in.sources.clear();
+            (stand_in, false, start.problem, Some(path))
+        }
+    }
+}
+
 pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<&str>) -> Outcome {
-    let config = match load_config(config_path, demo) {
-        Ok(config) => config,
-        Err(outcome) => return outcome,
-    };
     let size = match size.map(parse_size).transpose() {
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
+    let (config, configured, config_problem, config_path) = run_config(config_path, demo);
     let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
@@ -91,7 +118,8 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<
         Ok(runtime) => runtime,
         Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),
     };
-    run_screen(RunOptions { config, cache_dir, demo, windowed, size }, &runtime).into()
+    let options = RunOptions { config, configured, config_problem, config_path, cache_dir, demo, windowed, size };
+    run_screen(options, &runtime).into()
 }
 
 /// Where `render` writes: the PNG, and optionally the same frame as HTML.

@@ -100,6 +100,35 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     }
 }
 
+/// The frame shown when there is no usable config at all (not even a saved good
+/// copy): what is wrong, for the staff member who walks past. The language
+/// setting is in the unreadable file, so the words are Danish; the problem lines
+/// are the exact ones `eventscreen check-config` prints.
+pub fn problem_frame(problem: &str, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
+    const SHOWN: usize = 4;
+    let mut config = crate::demo::demo_config();
+    config.library.name = "eventscreen".into();
+    config.library.website = None;
+    let mut frame = build_frame(&FrameRequest {
+        events: &[],
+        config: &config,
+        last_success: None,
+        now,
+        clock: ClockTrust::Plausible,
+        size,
+        page_index: 0,
+    });
+    let lines: Vec<&str> = problem.lines().filter(|line| !line.trim().is_empty()).collect();
+    let mut detail = vec!["Ret indstillingsfilen; skærmen går i gang af sig selv, når den er i orden.".to_string()];
+    detail.extend(lines.iter().take(SHOWN).map(|line| line.to_string()));
+    if lines.len() > SHOWN {
+        detail.push(format!("… og {} mere (eventscreen check-config viser alle)", lines.len() - SHOWN));
+    }
+    frame.empty_title = "Skærmen mangler gyldige indstillinger".into();
+    frame.empty_detail = detail.join("\n");
+    frame
+}
+
 fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: &Config) -> String {
     let words = texts(config.screen.language);
     let stale_after = Duration::minutes(i64::from(config.screen.stale_after_minutes));
@@ -191,6 +220,19 @@ mod tests {
         };
         assert!(matches!(night(ClockTrust::Synced).display, Display::Off(_)));
         assert_eq!(night(ClockTrust::Suspect).display, Display::On, "unsure of the time, stay on");
+    }
+
+    #[test]
+    fn the_problem_frame_names_the_lines_to_fix() {
+        let problem =
+            (1..=6).map(|line| format!("/etc/eventscreen/eventscreen.toml:{line}:1: x: bad")).collect::<Vec<_>>();
+        let frame = problem_frame(&problem.join("\n"), at("2026-11-23T10:00:00+01:00"), (1920, 1080));
+        assert_eq!(frame.empty_title, "Skærmen mangler gyldige indstillinger");
+        let detail: Vec<&str> = frame.empty_detail.lines().collect();
+        assert_eq!(detail.len(), 6, "{detail:?}");
+        assert_eq!(detail[1], "/etc/eventscreen/eventscreen.toml:1:1: x: bad");
+        assert_eq!(detail[5], "… og 2 mere (eventscreen check-config viser alle)");
+        assert_eq!((frame.rows.len(), frame.display), (0, Display::On));
     }
 
     #[test]

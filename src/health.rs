@@ -27,6 +27,8 @@ pub struct Health {
     pub frame_png: Mutex<Option<PathBuf>>,
     /// How far the clock is trusted, in words (`trust::describe`).
     pub clock: Mutex<String>,
+    /// "ok", or what is wrong with the config file and what runs instead.
+    pub config: Mutex<String>,
 }
 
 impl Default for Health {
@@ -40,11 +42,16 @@ impl Default for Health {
             sources: Mutex::new(Vec::new()),
             frame_png: Mutex::new(None),
             clock: Mutex::new("not judged yet".into()),
+            config: Mutex::new("ok".into()),
         }
     }
 }
 
 impl Health {
+    pub fn set_config_state(&self, text: String) {
+        *self.config.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+    }
+
     pub fn beat(counter: &AtomicI64, now: DateTime<Utc>) {
         counter.store(now.timestamp(), Ordering::Relaxed);
     }
@@ -52,7 +59,9 @@ impl Health {
     /// Records one refresh round's reports.
     pub fn record(&self, config: &Config, reports: &[SourceReport], now: DateTime<Utc>) {
         let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if sources.len() != config.sources.len() {
+        let same = sources.len() == config.sources.len()
+            && sources.iter().zip(&config.sources).all(|(known, source)| known.url == source.url.as_str());
+        if !same {
             *sources = config
                 .sources
                 .iter()
@@ -101,6 +110,7 @@ impl Health {
             refresh_alive_at: at(&self.refresh_alive),
             display: if self.display_on.load(Ordering::Relaxed) { "on" } else { "off by schedule" }.into(),
             clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
+            config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
             cache_bytes: directory_size(&cache_dir.join("feeds")),
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),

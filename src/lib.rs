@@ -20,6 +20,7 @@ pub mod html;
 pub mod paginate;
 pub mod present;
 pub mod refresh;
+pub mod reload;
 pub mod render;
 pub mod schedule;
 pub mod status;

@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub newest_known: Option<DateTime<Utc>>,
     /// The newest `Date` header heard in this run, for judging the clock.
     pub server_time: Option<ServerTime>,
+    /// The sources these events came from.
+    pub sources: Vec<Source>,
 }
 
 /// What happened to one source in one refresh, for the log and the exit code.
@@ -74,7 +76,7 @@ pub struct RefreshMemory {
 
 /// Reads every source's cached feed. Missing or damaged files are logged and skipped.
 pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
-    let mut snapshot = Snapshot::default();
+    let mut snapshot = Snapshot { sources: config.sources.clone(), ..Snapshot::default() };
     for (index, source) in config.sources.iter().enumerate() {
         let cached = match cache::read_feed(dir, source.url.as_str()) {
             Ok(Some(cached)) => cached,
@@ -244,9 +246,11 @@ pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[Strin
 /// Everything the refresh loop needs, passed in so tests can point it anywhere.
 pub struct RefreshLoop {
     pub fetcher: Fetcher,
-    pub config: Config,
+    /// The config in use; a new value (an edit of the file) starts a round at once.
+    pub config: watch::Receiver<Config>,
     pub cache_dir: PathBuf,
-    pub interval: Duration,
+    /// Time between rounds; `None`: the config's `fetch.interval_minutes`.
+    pub interval: Option<Duration>,
     /// Where to beat and record reports, when running as the screen.
     pub health: Option<Arc<Health>>,
 }
@@ -261,13 +265,22 @@ impl RefreshLoop {
     pub async fn run(self, publish: impl Fn(Snapshot), mut shutdown: watch::Receiver<bool>) {
         let mut last = Snapshot::default();
         let mut memory = RefreshMemory::default();
+        let mut edits = self.config.clone();
         loop {
-            let round = self.round(&publish, &mut last, &mut memory);
+            let config = edits.borrow_and_update().clone();
+            let round = self.round(&config, &publish, &mut last, &mut memory);
             if self.beating_until(round, &mut shutdown).await.is_none() {
                 return;
             }
+            let interval = self.interval.unwrap_or(Duration::from_secs(u64::from(config.fetch.interval_minutes) * 60));
             let jitter = rand::rng().random_range(0.9..1.1);
-            let next_round = tokio::time::sleep(self.interval.mul_f64(jitter));
+            let next_round = async {
+                tokio::select! {
+                    _ = tokio::time::sleep(interval.mul_f64(jitter)) => {}
+                    // An edited config is fetched at once (its sources may be new).
+                    Ok(()) = edits.changed() => {}
+                }
+            };
             if self.beating_until(next_round, &mut shutdown).await.is_none() {
                 return;
             }
@@ -277,14 +290,22 @@ impl RefreshLoop {
     /// One round: fetch every source, publish, fetch missing event images, publish
     /// again. `last` is the previous round's snapshot; when every source answered
     /// 304, its events are reused instead of reading and parsing the cache again.
-    async fn round(&self, publish: &impl Fn(Snapshot), last: &mut Snapshot, memory: &mut RefreshMemory) {
+    async fn round(
+        &self,
+        config: &Config,
+        publish: &impl Fn(Snapshot),
+        last: &mut Snapshot,
+        memory: &mut RefreshMemory,
+    ) {
         let now = crate::clock::now();
-        let reports = refresh_all(&self.fetcher, &self.config, &self.cache_dir, now, memory).await;
+        let reports = refresh_all(&self.fetcher, config, &self.cache_dir, now, memory).await;
         let all_unchanged = !last.events.is_empty()
             && reports
                 .iter()
                 .all(|report| matches!(report.result, Ok(SourceUpdate::Unchanged | SourceUpdate::EmptyHeld { .. })));
-        let mut snapshot = if all_unchanged { last.clone() } else { load_cached(&self.config, &self.cache_dir) };
+        let same_sources = last.sources == config.sources;
+        let mut snapshot =
+            if all_unchanged && same_sources { last.clone() } else { load_cached(config, &self.cache_dir) };
         if reports.iter().any(|report| report.result.is_ok()) {
             snapshot.last_success = Some(now);
         }
@@ -294,10 +315,10 @@ impl RefreshLoop {
         snapshot.server_time = heard.or(last.server_time);
         *last = snapshot.clone();
         if let Some(health) = &self.health {
-            health.record(&self.config, &reports, now);
+            health.record(config, &reports, now);
         }
         let (trusted, _) = crate::clock::trusted(snapshot.newest_known, snapshot.server_time);
-        let images = thumbnails_wanted(&snapshot.events, &self.config, trusted.now, &self.cache_dir);
+        let images = thumbnails_wanted(&snapshot.events, config, trusted.now, &self.cache_dir);
         publish(snapshot.clone());
         if !images.is_empty() {
             fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;

@@ -28,6 +28,9 @@ pub struct Status {
     pub display: String,
     /// How far the clock is trusted: "synced", "plausible (…)" or "suspect: …" (`trust::describe`).
     pub clock: String,
+    /// "ok", or what is wrong with the config file and what the screen runs on instead.
+    #[serde(default)]
+    pub config: String,
     pub sources: Vec<SourceStatus>,
     pub cache_bytes: u64,
     /// A PNG of the current frame, refreshed every few minutes, if any.
@@ -95,6 +98,7 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
             human_duration(now - status.started_at)
         ),
         format!("display: {}; clock: {}", status.display, status.clock),
+        format!("config: {}", status.config),
         format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
         format!("cache: {} KB", status.cache_bytes / 1024),
@@ -143,6 +147,7 @@ mod tests {
             refresh_alive_at: Some(at("2026-11-23T10:00:20Z")),
             display: "on".into(),
             clock: "synced".into(),
+            config: "ok".into(),
             sources: vec![],
             cache_bytes: 2048,
             frame_png: None,

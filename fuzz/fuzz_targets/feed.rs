@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
                 config: &config,
                 last_success: Some(now),
                 now,
+                clock: eventscreen::trust::ClockTrust::Synced,
                 size,
                 page_index: 1,
             });

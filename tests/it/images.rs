@@ -2,6 +2,7 @@
 //! PNG and a truncated JPEG are refused without crashing or bloating the process,
 //! remembered as failed (not fetched again), and leave the placeholder.
 
+use std::path::Path;
 use std::time::SystemTime;
 
 use eventscreen::thumbs::{fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH};
@@ -79,4 +80,37 @@ fn the_store_is_bounded_oldest_first() {
     let left: Vec<bool> =
         (0..10).map(|index| thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg")).exists()).collect();
     assert_eq!(left, [false, false, false, false, false, false, true, true, true, true]);
+}
+
+/// Inputs the image fuzz target found (tests/data/fuzz/): thin JPEGs (8×2310)
+/// that the old resize-then-crop blew up to a 355 MB intermediate. They must
+/// make a thumbnail within a few MB.
+#[test]
+fn fuzz_findings_make_small_thumbnails() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/data/fuzz") {
+        let path = entry.expect("entry").path();
+        if !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("image-")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read");
+        let before = peak_rss_kb();
+        if let Ok(image) = eventscreen::thumbs::decode_limited(&bytes) {
+            let thumb = eventscreen::thumbs::make_thumb(&image);
+            assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT), "{}", path.display());
+        }
+        let grew_mb = peak_rss_kb().saturating_sub(before) / 1024;
+        assert!(grew_mb < 100, "{}: peak memory grew by {grew_mb} MB", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 2);
+    for (width, height) in [(8, 2310), (4000, 3), (1, 1), (640, 480)] {
+        let image = image::DynamicImage::ImageRgb8(image::RgbImage::new(width, height));
+        assert_eq!(
+            eventscreen::thumbs::make_thumb(&image).dimensions(),
+            (THUMB_WIDTH, THUMB_HEIGHT),
+            "{width}×{height}"
+        );
+    }
 }

@@ -43,9 +43,9 @@ async fn unchanged_feed_gets_304_and_pictures_come_once() {
     let cache_file = eventscreen::cache::feed_path(dir.path(), config.sources[0].url.as_str());
     let refresh = RefreshLoop {
         fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config,
+        config: tokio::sync::watch::channel(config).1,
         cache_dir: dir.path().to_path_buf(),
-        interval: Duration::from_millis(100),
+        interval: Some(Duration::from_millis(100)),
         health: None,
     };
     let published = Arc::new(AtomicUsize::new(0));

@@ -26,9 +26,9 @@ async fn publishes_each_round_keeps_last_good_and_stops() {
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     let refresh = RefreshLoop {
         fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config,
+        config: tokio::sync::watch::channel(config).1,
         cache_dir: dir.path().to_path_buf(),
-        interval: Duration::from_millis(20),
+        interval: Some(Duration::from_millis(20)),
         health: None,
     };
     let (snapshots, mut received) = tokio::sync::mpsc::unbounded_channel();
@@ -62,9 +62,9 @@ async fn stops_at_once_and_beats_while_a_fetch_hangs() {
     let health = std::sync::Arc::new(eventscreen::health::Health::default());
     let refresh = RefreshLoop {
         fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config,
+        config: tokio::sync::watch::channel(config).1,
         cache_dir: dir.path().to_path_buf(),
-        interval: Duration::from_secs(600),
+        interval: Some(Duration::from_secs(600)),
         health: Some(health.clone()),
     };
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);

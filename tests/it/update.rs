@@ -62,6 +62,7 @@ impl Restarter for FakeService {
                 refresh_alive_at: Some(now),
                 display: "on".into(),
                 clock: "synced".into(),
+                config: "ok".into(),
                 sources: vec![],
                 cache_bytes: 0,
                 frame_png: None,
