@@ -75,13 +75,14 @@ pub fn check_config(file: Option<&Path>) -> Outcome {
 
 /// The config `run` starts with. A broken or missing file never stops the
 /// screen: it runs on the last good copy, or shows the problem on screen.
-fn run_config(config_path: Option<&Path>, demo: bool) -> (Config, bool, Option<String>, Option<PathBuf>) {
+/// `save`: remember a config that loads as the last good one (the screen does; `render` only reads).
+fn run_config(config_path: Option<&Path>, demo: bool, save: bool) -> (Config, bool, Option<String>, Option<PathBuf>) {
     if demo {
         return (crate::demo::demo_config(), true, None, None);
     }
     let path = load::resolve_path(config_path);
     let copy = crate::reload::last_good_path(&crate::cache::resolve_dir(None));
-    let start = crate::reload::startup(&path, &copy);
+    let start = crate::reload::startup(&path, &copy, save);
     match (start.config, &start.problem) {
         (Some(config), None) => (config, true, None, Some(path)),
         (Some(config), Some(problem)) => {
@@ -108,7 +109,7 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
-    let (config, configured, config_problem, config_path) = run_config(config_path, demo);
+    let (config, configured, config_problem, config_path) = run_config(config_path, demo, true);
     let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
@@ -136,10 +137,8 @@ pub fn render(
     size: &str,
     target: RenderTarget<'_>,
 ) -> Outcome {
-    let config = match load_config(config_path, demo) {
-        Ok(config) => config,
-        Err(outcome) => return outcome,
-    };
+    // As the screen would start: on the last good copy, or showing the problem.
+    let (config, configured, problem, _) = run_config(config_path, demo, false);
     let options = (|| {
         let at = at
             .map(|text| {
@@ -153,6 +152,7 @@ pub fn render(
         Ok(RenderOptions {
             cache_dir: crate::cache::resolve_dir(config.cache.dir.as_deref()),
             config,
+            problem: (!configured).then(|| problem.clone().unwrap_or_default()),
             demo,
             at,
             page_index: page - 1,
@@ -162,7 +162,13 @@ pub fn render(
             html: target.html.map(Path::to_path_buf),
         })
     })();
-    options.and_then(|options| render_frame(&options)).into()
+    match (options.and_then(|options| render_frame(&options)), problem) {
+        (Ok(()), Some(problem)) => Outcome::ConfigError(format!(
+            "{problem}\nthe frame shows what a screen would: {} (fix the lines above)",
+            if configured { "the schedule, on the last good config" } else { "this problem" }
+        )),
+        (result, _) => result.into(),
+    }
 }
 
 pub fn fetch(config_path: Option<&Path>) -> Outcome {

@@ -107,6 +107,11 @@ impl Fetcher {
         })
     }
 
+    /// A fetcher for edited settings, with the same retry backoff (and the system resolver).
+    pub fn with_settings(&self, settings: &FetchSettings) -> Result<Fetcher, FetchError> {
+        Fetcher::new(settings, self.backoff)
+    }
+
     /// The shared HTTP client (images use it too).
     pub fn client(&self) -> &Client {
         &self.client

@@ -243,6 +243,12 @@ pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[Strin
     tracing::info!(stored, failed = urls.len() - stored, "event images fetched");
 }
 
+/// Whether two fetch settings need the same HTTP client (the interval does not matter).
+fn same_connection(a: &crate::config::FetchSettings, b: &crate::config::FetchSettings) -> bool {
+    crate::config::FetchSettings { interval_minutes: 0, ..a.clone() }
+        == crate::config::FetchSettings { interval_minutes: 0, ..b.clone() }
+}
+
 /// Everything the refresh loop needs, passed in so tests can point it anywhere.
 pub struct RefreshLoop {
     pub fetcher: Fetcher,
@@ -266,9 +272,19 @@ impl RefreshLoop {
         let mut last = Snapshot::default();
         let mut memory = RefreshMemory::default();
         let mut edits = self.config.clone();
+        let mut fetcher = self.fetcher.clone();
+        let mut fetcher_settings = edits.borrow().fetch.clone();
         loop {
             let config = edits.borrow_and_update().clone();
-            let round = self.round(&config, &publish, &mut last, &mut memory);
+            if !same_connection(&config.fetch, &fetcher_settings) {
+                // Timeouts, size limit or retries edited: a client built for them.
+                match fetcher.with_settings(&config.fetch) {
+                    Ok(rebuilt) => fetcher = rebuilt,
+                    Err(error) => tracing::error!("{error}"),
+                }
+                fetcher_settings = config.fetch.clone();
+            }
+            let round = self.round(&fetcher, &config, &publish, &mut last, &mut memory);
             if self.beating_until(round, &mut shutdown).await.is_none() {
                 return;
             }
@@ -292,13 +308,14 @@ impl RefreshLoop {
     /// 304, its events are reused instead of reading and parsing the cache again.
     async fn round(
         &self,
+        fetcher: &Fetcher,
         config: &Config,
         publish: &impl Fn(Snapshot),
         last: &mut Snapshot,
         memory: &mut RefreshMemory,
     ) {
         let now = crate::clock::now();
-        let reports = refresh_all(&self.fetcher, config, &self.cache_dir, now, memory).await;
+        let reports = refresh_all(fetcher, config, &self.cache_dir, now, memory).await;
         let all_unchanged = !last.events.is_empty()
             && reports
                 .iter()
@@ -321,7 +338,7 @@ impl RefreshLoop {
         let images = thumbnails_wanted(&snapshot.events, config, trusted.now, &self.cache_dir);
         publish(snapshot.clone());
         if !images.is_empty() {
-            fetch_thumbnails(&self.fetcher, &self.cache_dir, &images).await;
+            fetch_thumbnails(fetcher, &self.cache_dir, &images).await;
             publish(snapshot);
         }
     }

@@ -38,11 +38,14 @@ pub struct Startup {
     pub problem: Option<String>,
 }
 
-/// Reads the config at `path`; when it is missing or broken, the last good copy in `copy`.
-pub fn startup(path: &Path, copy: &Path) -> Startup {
+/// Reads the config at `path`; when it is missing or broken, the last good copy in
+/// `copy`. With `save`, a config that loads becomes the new last good copy.
+pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
     match read(path) {
         Ok((config, text)) => {
-            save_last_good(copy, &text);
+            if save {
+                save_last_good(copy, &text);
+            }
             Startup { config: Some(config), problem: None }
         }
         Err(problem) => {
@@ -166,10 +169,6 @@ pub fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     if old.screen.rotation != new.screen.rotation {
         keys.push("screen.rotation");
     }
-    let connection = |config: &Config| crate::config::FetchSettings { interval_minutes: 0, ..config.fetch.clone() };
-    if connection(old) != connection(new) {
-        keys.push("fetch timeouts, size limit and retries");
-    }
     keys
 }
 
@@ -185,7 +184,7 @@ mod tests {
         let path = dir.path().join("eventscreen.toml");
         let copy = last_good_path(dir.path());
         std::fs::write(&path, GOOD).expect("write");
-        let start = startup(&path, &copy);
+        let start = startup(&path, &copy, true);
         assert!(start.config.is_some() && start.problem.is_none());
         assert_eq!(std::fs::read_to_string(&copy).expect("copy"), GOOD);
 
@@ -211,7 +210,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&copy).expect("copy"), renamed, "the broken edit is not saved");
 
         // Restarting now runs on the copy and still names the problem.
-        let restart = startup(&path, &copy);
+        let restart = startup(&path, &copy, true);
         assert_eq!(restart.config.map(|config| config.library.name), Some("Filialen".to_string()));
         assert!(restart.problem.is_some_and(|problem| problem.contains(":6:1:")));
 
@@ -223,7 +222,7 @@ mod tests {
     #[test]
     fn no_file_and_no_copy_gives_no_config_and_the_reason() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let start = startup(&dir.path().join("missing.toml"), &last_good_path(dir.path()));
+        let start = startup(&dir.path().join("missing.toml"), &last_good_path(dir.path()), true);
         assert!(start.config.is_none());
         assert!(start.problem.is_some_and(|problem| problem.contains("missing.toml")));
     }

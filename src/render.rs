@@ -13,6 +13,8 @@ use crate::ui::pictures::Pictures;
 
 pub struct RenderOptions {
     pub config: Config,
+    /// No usable config: draw this problem instead of the schedule.
+    pub problem: Option<String>,
     pub cache_dir: PathBuf,
     pub demo: bool,
     /// The instant to render, trusted as given; `None`: the clock, judged as a screen would.
@@ -48,15 +50,18 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
     let rotation = options.config.screen.rotation;
     let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };
-    let frame = build_frame(&FrameRequest {
-        events: &snapshot.events,
-        config: &options.config,
-        last_success: snapshot.last_success,
-        now: time.now,
-        clock: time.trust,
-        size,
-        page_index: options.page_index,
-    });
+    let frame = match &options.problem {
+        Some(problem) => crate::frame::problem_frame(problem, time.now, size),
+        None => build_frame(&FrameRequest {
+            events: &snapshot.events,
+            config: &options.config,
+            last_success: snapshot.last_success,
+            now: time.now,
+            clock: time.trust,
+            size,
+            page_index: options.page_index,
+        }),
+    };
     if frame.page_count > 0 && options.page_index >= frame.page_count {
         tracing::warn!(
             "page {} does not exist at that time (there are {}); showing page 1",

@@ -10,6 +10,7 @@ mod images;
 mod politeness;
 mod powercut;
 mod refresh;
+mod reload;
 mod render;
 mod server;
 mod support;

@@ -25,12 +25,18 @@ fn check_golden(name: &str, args: &[&str]) {
     all.extend(["--out", out.to_str().expect("utf-8 path")]);
     let output = eventscreen(&all);
     assert!(output.status.success(), "render failed: {}", text(&output.stderr));
+    compare_golden(name, &out);
+}
+
+/// Compares the PNG at `out` with `tests/golden/<name>` (or replaces it, with UPDATE_GOLDEN).
+#[track_caller]
+fn compare_golden(name: &str, out: &Path) {
     let golden = golden_dir().join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::copy(&out, &golden).expect("update golden");
+        std::fs::copy(out, &golden).expect("update golden");
         panic!("updated {}; look at it, then run the tests again without UPDATE_GOLDEN", golden.display());
     }
-    let actual = image::open(&out).expect("rendered PNG").into_rgb8();
+    let actual = image::open(out).expect("rendered PNG").into_rgb8();
     let expected = image::open(&golden).unwrap_or_else(|error| panic!("{}: {error}", golden.display())).into_rgb8();
     assert_eq!(actual.dimensions(), expected.dimensions(), "{name}: size");
     let differing = actual
@@ -194,4 +200,27 @@ fn off_hours_dim_or_black() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let frame = image::open(&out).expect("png").into_rgb8();
     assert!(frame.pixels().all(|pixel| pixel.0 == [0, 0, 0]), "outside opening hours the screen is black");
+}
+
+/// A screen with a broken config and no saved good one shows the problem, in
+/// Danish, with the lines to fix; `render` draws it and exits 78.
+#[test]
+fn broken_config_without_a_good_copy_shows_the_problem() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("eventscreen.toml"),
+        "[library]\nname = \"Hovedbiblioteket\"\n[[sources]]\nurl = \"http://127.0.0.1:9/api/v1/events\"\n\
+         [screen]\nlanguge = \"en\"\ntimezone = \"Europe/Kopenhagen\"\n",
+    )
+    .expect("config");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscreen"))
+        .args(["--config", "eventscreen.toml", "render", "--at", AT, "--out", "problem.png"])
+        .current_dir(dir.path())
+        .env("CACHE_DIRECTORY", dir.path().join("cache"))
+        .env_remove("EVENTSCREEN_CONFIG")
+        .output()
+        .expect("run eventscreen");
+    assert_eq!(output.status.code(), Some(78), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("eventscreen.toml:6:1: screen.languge"), "{}", text(&output.stderr));
+    compare_golden("config-problem.png", &dir.path().join("problem.png"));
 }
