@@ -13,6 +13,7 @@ mod refresh;
 mod reload;
 mod render;
 mod server;
+mod soak;
 mod support;
 mod systemd;
 mod theme;

@@ -1,0 +1,168 @@
+//! Soak: page turns every few milliseconds through the real frame pipeline and
+//! software renderer, while the real refresh loop polls a loopback CMS whose feed
+//! changes every time, measuring the resident memory once warm and at the end.
+//!
+//! It runs in a child process of its own (so other tests do not move its memory).
+//! The default is a short form for every `cargo test`; the long run is
+//! `EVENTSCREEN_SOAK=long cargo test --release --test it soak -- --nocapture`
+//! (100,000 page turns, 1,000 refreshes; figures in docs/reliability.md).
+
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eventscreen::fetch::Fetcher;
+use eventscreen::frame::{build_frame, FrameRequest};
+use eventscreen::refresh::{RefreshLoop, Snapshot};
+use eventscreen::trust::ClockTrust;
+use eventscreen::ui::headless::HeadlessRenderer;
+use eventscreen::ui::pictures::Pictures;
+
+use crate::server::{Reply, TestServer};
+use crate::support::{config_for, FEED_300};
+
+const CHILD: &str = "EVENTSCREEN_SOAK_CHILD";
+
+/// (page turns, refreshes) for the run.
+fn targets() -> (usize, usize) {
+    match std::env::var("EVENTSCREEN_SOAK").as_deref() {
+        Ok("long") => (100_000, 1_000),
+        // Debug builds render a frame in tens of milliseconds: a minute or so.
+        _ => (600, 30),
+    }
+}
+
+fn rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .expect("VmRSS")
+}
+
+/// Feed number `n`: the 300 events with new titles, a third with new ids, image
+/// URLs and links, and between 250 and 300 of them, so every refresh changes
+/// what is cached, scheduled, drawn and remembered.
+fn feed(n: usize) -> Vec<u8> {
+    let mut events: Vec<serde_json::Value> = serde_json::from_slice(FEED_300).expect("fixture");
+    events.truncate(250 + n % 51);
+    for (index, event) in events.iter_mut().enumerate() {
+        event["title"] = serde_json::json!(format!("{} ({n})", event["title"].as_str().unwrap_or("Arrangement")));
+        if index % 3 == n % 3 {
+            event["uuid"] = serde_json::json!(format!("soak-{n}-{index}"));
+            event["url"] = serde_json::json!(format!("https://bibliotek.example.dk/arrangementer/soak-{n}-{index}"));
+            event["image"] = serde_json::json!({"url": format!("http://127.0.0.1:9/soak/{n}/{index}.jpg")});
+        }
+    }
+    serde_json::to_vec(&events).expect("json")
+}
+
+/// The soak itself, in the child.
+#[test]
+fn soak_child() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    let (turns_wanted, refreshes_wanted) = targets();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let server = runtime.block_on(TestServer::start(move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        Reply::json(&feed(n)).with_header("ETag", &format!("\"{n}\""))
+    }));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    let latest: Arc<Mutex<Option<Snapshot>>> = Arc::default();
+    let published = latest.clone();
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let round_counter = rounds.clone();
+    let (stop, stop_receiver) = tokio::sync::watch::channel(false);
+    let refresh = RefreshLoop {
+        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
+        config: tokio::sync::watch::channel(config.clone()).1,
+        cache_dir: dir.path().to_path_buf(),
+        interval: Some(Duration::from_millis(150)),
+        health: None,
+    };
+    let task = runtime.spawn(refresh.run(
+        move |snapshot| {
+            round_counter.fetch_add(1, Ordering::SeqCst);
+            *published.lock().expect("lock") = Some(snapshot);
+        },
+        stop_receiver,
+    ));
+
+    let mut renderer = HeadlessRenderer::new((960, 540)).expect("renderer");
+    let mut pictures = Pictures::new(Some(dir.path().to_path_buf()));
+    let mut snapshot = Snapshot::default();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("instant").to_utc();
+    let (mut page, mut turns, mut warm_rss, mut taken) = (0, 0usize, None, 0usize);
+    let started = Instant::now();
+    while turns < turns_wanted || served.load(Ordering::SeqCst) < refreshes_wanted {
+        if let Some(fresh) = latest.lock().expect("lock").take() {
+            // What the screen does with each published snapshot.
+            snapshot = fresh;
+            pictures.forget_missing();
+            taken += 1;
+        }
+        // A minute of the day per turn, so the clock, "starts in" badges and the
+        // burn-in shift change too.
+        let at = now + chrono::Duration::minutes((turns % 600) as i64);
+        let frame = build_frame(&FrameRequest {
+            events: &snapshot.events,
+            config: &config,
+            last_success: snapshot.last_success,
+            now: at,
+            clock: if turns % 7 == 0 { ClockTrust::Suspect } else { ClockTrust::Synced },
+            size: (960, 540),
+            page_index: page,
+        });
+        page = eventscreen::paginate::next_page(frame.page_index, frame.page_count);
+        let drawn = renderer.render(&frame, &mut pictures).expect("frame");
+        assert_eq!(drawn.pixels.len(), 960 * 540);
+        turns += 1;
+        // Warm: caches filled, the allocator's pools grown, a third of the way in.
+        if warm_rss.is_none() && turns >= turns_wanted / 3 && served.load(Ordering::SeqCst) >= refreshes_wanted / 3 {
+            warm_rss = Some((rss_kb(), turns, served.load(Ordering::SeqCst)));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let end_rss = rss_kb();
+    let (warm_kb, warm_turns, warm_refreshes) = warm_rss.expect("warmed up");
+    let _ = stop.send(true);
+    runtime.block_on(task).expect("the refresh loop ends cleanly");
+    server.stop();
+    println!(
+        "SOAK turns={turns} refreshes={} snapshots_taken={taken} seconds={:.0} warm_rss_kb={warm_kb} \
+         (after {warm_turns} turns, {warm_refreshes} refreshes) end_rss_kb={end_rss} growth_kb={}",
+        served.load(Ordering::SeqCst),
+        started.elapsed().as_secs_f64(),
+        end_rss as i64 - warm_kb as i64
+    );
+}
+
+#[test]
+fn memory_stays_flat_over_many_page_turns_and_refreshes() {
+    let output = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "soak::soak_child", "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .expect("run the soak");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let line = stdout
+        .lines()
+        .find_map(|line| line.find("SOAK ").map(|start| &line[start..]))
+        .unwrap_or_else(|| panic!("the soak's figures are missing:\n{stdout}"));
+    println!("{line}");
+    let growth: i64 = line
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("growth_kb="))
+        .and_then(|number| number.parse().ok())
+        .expect("growth");
+    assert!(growth < 1024, "resident memory grew by {growth} kB from warm to end: {line}");
+}
