@@ -186,7 +186,7 @@ fn log_report(report: &SourceReport) {
     match &report.result {
         Ok(SourceUpdate::Unchanged) => tracing::info!(source = %report.label, ms = millis, "feed unchanged (304)"),
         Ok(SourceUpdate::Updated { bytes, events, skipped }) => {
-            tracing::info!(source = %report.label, bytes, events, skipped, ms = millis, "feed updated");
+            tracing::info!(source = %report.label, bytes, events, skipped, ms = millis, "feed updated (200)");
         }
         Ok(SourceUpdate::EmptyHeld { kept, since }) => tracing::warn!(
             source = %report.label,
@@ -241,6 +241,7 @@ pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[Strin
         }
     }
     tracing::info!(stored, failed = urls.len() - stored, "event images fetched");
+    crate::thumbs::prune(&cache_dir.join("thumbs"), crate::thumbs::MAX_STORE_BYTES);
 }
 
 /// Whether two fetch settings need the same HTTP client (the interval does not matter).

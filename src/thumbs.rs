@@ -124,18 +124,25 @@ async fn fetch_and_store(client: &reqwest::Client, cache_dir: &Path, url: &str) 
         .context("the image decoder stopped")?
         .with_context(|| url.to_string())?;
     store_thumb(cache_dir, url, &thumb)?;
-    prune(&cache_dir.join("thumbs"), MAX_STORE_BYTES);
     Ok(())
 }
 
-/// Deletes the oldest files in `dir` until it holds at most `max_bytes`.
+/// Deletes failure markers that have expired (they hold no bytes, so the size
+/// bound alone would let them pile up as event images come and go), then the
+/// oldest files in `dir` until it holds at most `max_bytes`.
 pub fn prune(dir: &Path, max_bytes: u64) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = SystemTime::now();
     let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
         .flatten()
         .filter_map(|entry| {
             let meta = entry.metadata().ok()?;
             Some((meta.modified().ok()?, meta.len(), entry.path()))
+        })
+        .filter(|(modified, _, path)| {
+            let expired = path.extension().is_some_and(|extension| extension == "failed")
+                && now.duration_since(*modified).is_ok_and(|age| age >= RETRY_FAILED_AFTER);
+            !(expired && std::fs::remove_file(path).is_ok())
         })
         .collect();
     let mut total: u64 = files.iter().map(|(_, size, _)| size).sum();

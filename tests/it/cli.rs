@@ -80,3 +80,58 @@ async fn fetch_then_offline_render() {
         std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
     assert_eq!(before, after);
 }
+
+/// Every file under `dir` with its size and modification time.
+fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let meta = entry.metadata().expect("metadata");
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else {
+                found.push((entry.path(), meta.len(), meta.modified().expect("mtime")));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The journal gets one line per fetch with source, status, size, time and
+/// events accepted/skipped; when the feed has not changed, nothing on disk is
+/// written (the SD card is left alone in steady state).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_log_line_per_fetch_and_no_writes_when_nothing_changed() {
+    let server = TestServer::start(|seen| match seen.header("if-none-match") {
+        Some("\"7\"") => Reply::status(304, ""),
+        _ => Reply::json(FEED_300).with_header("ETag", "\"7\""),
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache_dir = dir.path().join("cache");
+    let config_path = write_config(dir.path(), &config_text(&server.url("/api/v1/events"), &cache_dir, ""));
+    let args = vec!["--config".to_string(), config_path.to_str().expect("utf-8").to_string(), "fetch".to_string()];
+
+    let first = run(args.clone()).await;
+    let log = text(&first.stderr);
+    let fetch_lines: Vec<&str> = log.lines().filter(|line| line.contains("feed ")).collect();
+    assert_eq!(fetch_lines.len(), 1, "{log}");
+    for field in ["feed updated (200)", "source=", "bytes=", "events=300", "skipped=0", "ms="] {
+        assert!(fetch_lines[0].contains(field), "{field} missing: {}", fetch_lines[0]);
+    }
+    let before = files(&cache_dir);
+    assert!(!before.is_empty());
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    for _ in 0..3 {
+        let again = run(args.clone()).await;
+        let log = text(&again.stderr);
+        let fetch_lines: Vec<&str> = log.lines().filter(|line| line.contains("feed ")).collect();
+        assert_eq!(fetch_lines.len(), 1, "{log}");
+        assert!(fetch_lines[0].contains("feed unchanged (304)") && fetch_lines[0].contains("ms="), "{log}");
+    }
+    assert_eq!(files(&cache_dir), before, "a 304 must not write anything");
+    server.stop();
+}

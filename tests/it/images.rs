@@ -76,10 +76,23 @@ fn the_store_is_bounded_oldest_first() {
             std::fs::FileTimes::new().set_modified(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(index * 60));
         std::fs::File::options().write(true).open(&path).expect("open").set_times(when).expect("mtime");
     }
+    // Failure markers hold no bytes: expired ones (a day old) go, recent ones stay.
+    let old_marker = thumbs.join("old.failed");
+    let new_marker = thumbs.join("new.failed");
+    std::fs::write(&old_marker, b"").expect("marker");
+    std::fs::write(&new_marker, b"").expect("marker");
+    let two_days_ago = SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old_marker)
+        .expect("open")
+        .set_times(std::fs::FileTimes::new().set_modified(two_days_ago))
+        .expect("mtime");
     prune(&thumbs, 4500);
     let left: Vec<bool> =
         (0..10).map(|index| thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg")).exists()).collect();
     assert_eq!(left, [false, false, false, false, false, false, true, true, true, true]);
+    assert!(!old_marker.exists() && new_marker.exists());
 }
 
 /// Inputs the image fuzz target found (tests/data/fuzz/): thin JPEGs (8×2310)
