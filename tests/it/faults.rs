@@ -134,6 +134,7 @@ fn gzip_bomb() -> Vec<u8> {
 }
 
 fn faults() -> Vec<Fault> {
+    // Every body is built here, before the memory is measured: the figures are the client's.
     let html = "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>";
     let half = body(&events_of(FEED_40)[..20]);
     let mut fifty_mb = vec![b' '; 50 * 1024 * 1024];

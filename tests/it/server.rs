@@ -11,8 +11,9 @@ use tokio::task::JoinHandle;
 /// One scripted answer.
 #[derive(Clone, Debug)]
 pub enum Reply {
-    /// Status, extra headers, body (Content-Length is added).
-    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    /// Status, extra headers, body (Content-Length is added). The body is shared,
+    /// so serving a 50 MB answer does not copy it (the memory figures stay the client's).
+    Full { status: u16, headers: Vec<(String, String)>, body: std::sync::Arc<[u8]> },
     /// Accept the request and never answer.
     Hang,
     /// Promise `declared` bytes, send `body`, close.
@@ -28,12 +29,12 @@ impl Reply {
         Reply::Full {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.to_vec(),
+            body: body.into(),
         }
     }
 
     pub fn status(status: u16, body: &str) -> Reply {
-        Reply::Full { status, headers: vec![], body: body.as_bytes().to_vec() }
+        Reply::Full { status, headers: vec![], body: body.as_bytes().into() }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Reply {
