@@ -287,8 +287,8 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     Health::beat(&health.ui_alive, crate::clock::now());
     let status_path = crate::status::default_path();
     match (&options.config_problem, options.configured) {
-        (Some(_), true) => {
-            health.set_config_state("broken; the screen runs on the last good config (see the log)".into())
+        (Some(problem), true) => {
+            health.set_config_state(format!("broken; the screen runs on the last good config: {problem}"));
         }
         (Some(problem), false) => {
             health.set_config_state(format!("no usable config; the problem is on screen: {problem}"));
