@@ -408,6 +408,7 @@ fn spawn_refresh(
                         screen.snapshot = snapshot;
                         screen.pictures.forget_missing();
                         screen.draw(&window);
+                        crate::health::release_free_memory();
                     }
                 });
             });

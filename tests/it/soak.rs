@@ -24,8 +24,15 @@ use crate::support::{config_for, FEED_300};
 
 const CHILD: &str = "EVENTSCREEN_SOAK_CHILD";
 
-/// (page turns, refreshes) for the run.
+/// (page turns, refreshes) for the run: `EVENTSCREEN_SOAK=long`, or `=TURNS,REFRESHES`.
 fn targets() -> (usize, usize) {
+    let custom = std::env::var("EVENTSCREEN_SOAK").ok().and_then(|text| {
+        let (turns, refreshes) = text.split_once(',')?;
+        Some((turns.parse().ok()?, refreshes.parse().ok()?))
+    });
+    if let Some(custom) = custom {
+        return custom;
+    }
     match std::env::var("EVENTSCREEN_SOAK").as_deref() {
         Ok("long") => (100_000, 1_000),
         // Debug builds render a frame in tens of milliseconds: a minute or so.
@@ -33,14 +40,45 @@ fn targets() -> (usize, usize) {
     }
 }
 
-fn rss_kb() -> u64 {
+/// glibc's count of bytes the program holds (all arenas, and mmapped blocks):
+/// resident memory minus this is what the allocator keeps but does not use.
+fn heap_in_use_kb() -> u64 {
+    #[repr(C)]
+    struct MallInfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    extern "C" {
+        fn mallinfo2() -> MallInfo2;
+    }
+    // SAFETY: mallinfo2 only reads the allocator's statistics (glibc ≥ 2.33).
+    let info = unsafe { mallinfo2() };
+    ((info.uordblks + info.hblkhd) / 1024) as u64
+}
+
+/// A field of /proc/self/status in kB: `VmRSS` (resident), `RssAnon` (the
+/// program's own memory), `RssFile` (pages of the binary and fonts read in).
+fn status_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|number| number.parse().ok())
-        .expect("VmRSS")
+        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
+}
+
+/// Resident, anonymous, file-backed, heap in use (kB).
+fn memory() -> [u64; 4] {
+    [status_kb("VmRSS"), status_kb("RssAnon"), status_kb("RssFile"), heap_in_use_kb()]
 }
 
 /// Feed number `n`: the 300 events with new titles, a third with new ids, image
@@ -107,6 +145,7 @@ fn soak_child() {
             // What the screen does with each published snapshot.
             snapshot = fresh;
             pictures.forget_missing();
+            eventscreen::health::release_free_memory();
             taken += 1;
         }
         // A minute of the day per turn, so the clock, "starts in" badges and the
@@ -127,21 +166,30 @@ fn soak_child() {
         turns += 1;
         // Warm: caches filled, the allocator's pools grown, a third of the way in.
         if warm_rss.is_none() && turns >= turns_wanted / 3 && served.load(Ordering::SeqCst) >= refreshes_wanted / 3 {
-            warm_rss = Some((rss_kb(), turns, served.load(Ordering::SeqCst)));
+            warm_rss = Some((memory(), turns, served.load(Ordering::SeqCst)));
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    let end_rss = rss_kb();
-    let (warm_kb, warm_turns, warm_refreshes) = warm_rss.expect("warmed up");
+    let end = memory();
+    let (warm, warm_turns, warm_refreshes) = warm_rss.expect("warmed up");
     let _ = stop.send(true);
     runtime.block_on(task).expect("the refresh loop ends cleanly");
     server.stop();
     println!(
-        "SOAK turns={turns} refreshes={} snapshots_taken={taken} seconds={:.0} warm_rss_kb={warm_kb} \
-         (after {warm_turns} turns, {warm_refreshes} refreshes) end_rss_kb={end_rss} growth_kb={}",
+        "SOAK turns={turns} refreshes={} snapshots_taken={taken} seconds={:.0} warm_after_turns={warm_turns} \
+         warm_after_refreshes={warm_refreshes} rss_kb={}->{} anon_kb={}->{} file_kb={}->{} heap_in_use_kb={}->{} \
+         growth_kb={}",
         served.load(Ordering::SeqCst),
         started.elapsed().as_secs_f64(),
-        end_rss as i64 - warm_kb as i64
+        warm[0],
+        end[0],
+        warm[1],
+        end[1],
+        warm[2],
+        end[2],
+        warm[3],
+        end[3],
+        end[0] as i64 - warm[0] as i64
     );
 }
 
