@@ -120,10 +120,10 @@ impl Health {
 
 /// Hands memory the allocator holds but no longer uses back to the system.
 ///
-/// glibc keeps freed memory in per-thread arenas; with feeds parsed on the
-/// refresh thread and freed on the UI thread, resident memory creeps up over
-/// weeks although the heap in use stays flat (the soak measured 3.7 MB over
-/// 100,000 page turns). Called after each new snapshot, a few milliseconds each.
+/// glibc keeps freed memory in per-thread arenas, and feeds are parsed on the
+/// refresh thread and freed on the UI thread; the soak (tests/it/soak.rs) saw
+/// the heap in use stay flat while resident memory drifted with what the
+/// allocator kept. Called after each new snapshot; it costs a few milliseconds.
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory to the kernel; it touches no live allocation.
