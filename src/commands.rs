@@ -109,6 +109,7 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
+    crate::health::tune_allocator();
     let (config, configured, config_problem, config_path) = run_config(config_path, demo, true);
     let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {

@@ -118,6 +118,21 @@ impl Health {
     }
 }
 
+/// Sets glibc's allocator up for a process that runs for months: blocks of
+/// 128 KB and more (feed bodies, parsed feeds, frame buffers) always get pages
+/// of their own, returned to the system when freed (glibc otherwise raises
+/// this threshold as such blocks are freed and then carves them from the heap,
+/// where they fragment it), and two arenas instead of one per thread.
+/// Call once, before other threads start.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// Hands memory the allocator holds but no longer uses back to the system.
 ///
 /// glibc keeps freed memory in per-thread arenas, and feeds are parsed on the

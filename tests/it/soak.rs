@@ -104,6 +104,8 @@ fn soak_child() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
+    // As `eventscreen run` does first.
+    eventscreen::health::tune_allocator();
     let (turns_wanted, refreshes_wanted) = targets();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let served = Arc::new(AtomicUsize::new(0));
