@@ -116,15 +116,11 @@ impl Watcher {
         }
         self.seen_meta = meta;
         let text = std::fs::read(&self.path).ok().map(|bytes| -> [u8; 32] { Sha256::digest(bytes).into() });
-        if text.is_some() && text == self.seen_text {
+        // Same text, or still unreadable: nothing to say.
+        if text == self.seen_text {
             return None;
         }
-        let first_miss = text.is_none() && self.seen_text.is_some();
-        let changed = text.is_some() || first_miss;
         self.seen_text = text;
-        if !changed {
-            return None;
-        }
         Some(match read(&self.path) {
             Ok((config, text)) => {
                 save_last_good(&self.copy, &text);

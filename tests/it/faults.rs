@@ -17,7 +17,7 @@ use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory, SourceUpdate
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, peak_rss_kb, FEED_300, FEED_40};
+use crate::support::{config_for, peak_rss_kb, FEED_300, FEED_40, MEMORY_MEASURED};
 
 /// The CMS's host name in every URL here. `.invalid` never resolves anywhere;
 /// this resolver answers 127.0.0.1 for it, or fails like a DNS outage, so the
@@ -298,6 +298,7 @@ async fn run_fault(fault: Fault) -> String {
 
 #[tokio::test]
 async fn fault_matrix() {
+    let _measuring = MEMORY_MEASURED.lock().await;
     let mut table = vec![
         "| fault | outcome | took | peak memory growth | status says |".to_string(),
         "|---|---|---|---|---|".to_string(),

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use eventscreen::thumbs::{fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH};
 
 use crate::server::{Reply, TestServer};
-use crate::support::peak_rss_kb;
+use crate::support::{peak_rss_kb, MEMORY_MEASURED};
 
 const HUGE_PNG: &[u8] = include_bytes!("../data/huge-20000x20000.png");
 
@@ -37,6 +37,7 @@ async fn good_image_becomes_a_thumbnail_once() {
 
 #[tokio::test]
 async fn huge_and_truncated_images_are_refused_with_bounded_memory() {
+    let _measuring = MEMORY_MEASURED.lock().await;
     let mut truncated = jpeg(1920, 1280);
     truncated.truncate(truncated.len() / 2);
     let server = TestServer::start(move |seen| {
@@ -100,6 +101,7 @@ fn the_store_is_bounded_oldest_first() {
 /// make a thumbnail within a few MB.
 #[test]
 fn fuzz_findings_make_small_thumbnails() {
+    let _measuring = MEMORY_MEASURED.blocking_lock();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).expect("tests/data/fuzz") {

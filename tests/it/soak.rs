@@ -20,7 +20,7 @@ use eventscreen::ui::headless::HeadlessRenderer;
 use eventscreen::ui::pictures::Pictures;
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_300};
+use crate::support::{config_for, status_kb, FEED_300};
 
 const CHILD: &str = "EVENTSCREEN_SOAK_CHILD";
 
@@ -62,18 +62,6 @@ fn heap_in_use_kb() -> u64 {
     // SAFETY: mallinfo2 only reads the allocator's statistics (glibc ≥ 2.33).
     let info = unsafe { mallinfo2() };
     ((info.uordblks + info.hblkhd) / 1024) as u64
-}
-
-/// A field of /proc/self/status in kB: `VmRSS` (resident), `RssAnon` (the
-/// program's own memory), `RssFile` (pages of the binary and fonts read in).
-fn status_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
-        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
 }
 
 /// Resident, anonymous, file-backed, heap in use (kB).

@@ -44,13 +44,23 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The process's peak resident memory so far, in kB (Linux).
-pub fn peak_rss_kb() -> u64 {
+/// A field of /proc/self/status in kB (Linux), e.g. `VmHWM` (peak resident),
+/// `VmRSS`, `RssAnon`, `RssFile`.
+pub fn status_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|number| number.parse().ok())
-        .expect("VmHWM")
+        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
+}
+
+/// Held by the tests that measure peak memory (or allocate tens of MB), so
+/// that running in parallel they do not count each other's allocations.
+pub static MEMORY_MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The process's peak resident memory so far, in kB.
+pub fn peak_rss_kb() -> u64 {
+    status_kb("VmHWM")
 }
