@@ -12,6 +12,7 @@ use anyhow::{anyhow, Context};
 use slint::{ComponentHandle, Timer, TimerMode};
 use tokio::sync::watch;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::frame::{build_frame, Display, FrameRequest};
 use crate::health::{run_health, Health};
@@ -39,6 +40,8 @@ pub struct RunOptions {
     pub windowed: bool,
     /// A fixed window size, instead of what the display or window manager gives.
     pub size: Option<(u32, u32)>,
+    /// Where the screen reads the time (the system clock, but for tests).
+    pub clock: Clock,
 }
 
 /// What is on screen now; lives on the UI thread.
@@ -68,6 +71,7 @@ struct Screen {
     /// Where the current frame is saved for remote staff, and when it last was.
     frame_png: PathBuf,
     frame_saved_at: Option<std::time::Instant>,
+    clock: Clock,
 }
 
 /// How often the current frame is saved as a PNG for `eventscreen status`.
@@ -80,8 +84,8 @@ impl Screen {
     }
 
     fn draw(&mut self, window: &MainWindow) {
-        let now = crate::clock::now();
-        let (trusted, evidence) = crate::clock::trusted(self.snapshot.newest_known, self.snapshot.server_time);
+        let now = self.clock.now();
+        let (trusted, evidence) = self.clock.trusted(self.snapshot.newest_known, self.snapshot.server_time);
         if self.shown_trust != Some(trusted.trust) {
             self.shown_trust = Some(trusted.trust);
             let text = crate::trust::describe(&evidence, &trusted);
@@ -221,7 +225,7 @@ impl Screen {
                 self.health.set_config_state("ok".into());
             }
             Change::Broken(problem) => {
-                let since = crate::clock::now().format("%Y-%m-%d %H:%M UTC");
+                let since = self.clock.now().format("%Y-%m-%d %H:%M UTC");
                 self.health.set_config_state(if self.configured {
                     format!("broken since {since}; the screen runs on the last good config: {problem}")
                 } else {
@@ -235,7 +239,7 @@ impl Screen {
 
     /// Redraws only when the minute on the clock has changed.
     fn tick(&mut self, window: &MainWindow) {
-        let now = crate::clock::now();
+        let now = self.clock.now();
         Health::beat(&self.health.ui_alive, now);
         if now.timestamp().div_euclid(60) != self.shown_minute || Screen::size(window) != self.shown_size {
             self.draw(window);
@@ -261,7 +265,7 @@ const FADE_STEP: Duration = Duration::from_millis(70);
 
 pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let snapshot = if options.demo {
-        let now = crate::clock::now();
+        let now = options.clock.now();
         Snapshot {
             events: crate::demo::demo_events(now, options.config.screen.timezone),
             last_success: Some(now),
@@ -284,7 +288,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     }
     let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
     let health = Arc::new(Health::default());
-    Health::beat(&health.ui_alive, crate::clock::now());
+    Health::beat(&health.ui_alive, options.clock.now());
     let status_path = crate::status::default_path();
     match (&options.config_problem, options.configured) {
         (Some(problem), true) => {
@@ -312,6 +316,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         fade: Timer::default(),
         frame_png: status_path.with_file_name("frame.png"),
         frame_saved_at: None,
+        clock: options.clock,
     }));
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
@@ -335,7 +340,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     let (stop_sender, stop) = watch::channel(false);
     if options.demo {
         // No refresh loop in the demo: count it as alive so health reads true.
-        Health::beat(&health.refresh_alive, crate::clock::now());
+        Health::beat(&health.refresh_alive, options.clock.now());
     }
     let (config_sender, configs) = watch::channel(options.config.clone());
     let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, configs, stop.clone()));
@@ -360,8 +365,14 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
             stop.clone(),
         ))
     });
-    let health_task =
-        runtime.spawn(run_health(health, options.cache_dir.clone(), status_path, HEALTH_EVERY, stop.clone()));
+    let health_task = runtime.spawn(run_health(
+        health,
+        options.cache_dir.clone(),
+        status_path,
+        HEALTH_EVERY,
+        options.clock,
+        stop.clone(),
+    ));
     let signals = runtime.spawn(quit_on_signal(stop));
     let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
     let _ = stop_sender.send(true);
@@ -398,6 +409,7 @@ fn spawn_refresh(
         cache_dir: options.cache_dir.clone(),
         interval: None,
         health: Some(health.clone()),
+        clock: options.clock,
     };
     runtime.spawn(refresh.run(
         move |snapshot| {

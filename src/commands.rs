@@ -7,6 +7,7 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 
 use crate::app::{run as run_screen, RunOptions};
+use crate::clock::Clock;
 use crate::config::{load, Config, ConfigError};
 use crate::refresh::refresh_all;
 use crate::render::{render as render_frame, RenderOptions};
@@ -104,7 +105,7 @@ fn run_config(config_path: Option<&Path>, demo: bool, save: bool) -> (Config, bo
     }
 }
 
-pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<&str>) -> Outcome {
+pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<&str>, clock: Clock) -> Outcome {
     let size = match size.map(parse_size).transpose() {
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
@@ -120,7 +121,8 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<
         Ok(runtime) => runtime,
         Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),
     };
-    let options = RunOptions { config, configured, config_problem, config_path, cache_dir, demo, windowed, size };
+    let options =
+        RunOptions { config, configured, config_problem, config_path, cache_dir, demo, windowed, size, clock };
     run_screen(options, &runtime).into()
 }
 
@@ -137,6 +139,7 @@ pub fn render(
     page: usize,
     size: &str,
     target: RenderTarget<'_>,
+    clock: Clock,
 ) -> Outcome {
     // As the screen would start: on the last good copy, or showing the problem.
     let (config, configured, problem, _) = run_config(config_path, demo, false);
@@ -155,7 +158,7 @@ pub fn render(
             config,
             problem: (!configured).then(|| problem.clone().unwrap_or_default()),
             demo,
-            at,
+            clock: at.map_or(clock, Clock::Fixed),
             page_index: page - 1,
             width,
             height,
@@ -172,7 +175,7 @@ pub fn render(
     }
 }
 
-pub fn fetch(config_path: Option<&Path>) -> Outcome {
+pub fn fetch(config_path: Option<&Path>, clock: Clock) -> Outcome {
     let config = match load_config(config_path, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
@@ -182,12 +185,14 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
-        let now = crate::clock::now();
+        let now = clock.now();
         let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, now, &mut Default::default()));
         // Pictures too, so a `render` after `fetch` shows what the screen would.
-        let events = crate::refresh::load_cached(&config, &dir).events;
-        let images = crate::refresh::thumbnails_wanted(&events, &config, now, &dir);
-        runtime.block_on(crate::refresh::fetch_thumbnails(&fetcher, &dir, &images));
+        let snapshot = crate::refresh::load_cached(&config, &dir);
+        let (trusted, _) = clock.trusted(snapshot.newest_known, None);
+        let file_now = clock.system_time();
+        let images = crate::refresh::thumbnails_wanted(&snapshot.events, &config, trusted.now, file_now, &dir);
+        runtime.block_on(crate::refresh::fetch_thumbnails(&fetcher, &dir, &images, file_now));
         let failed: Vec<String> = reports
             .iter()
             .filter_map(|report| report.result.as_ref().err().map(|error| format!("{}: {error}", report.label)))
@@ -204,7 +209,7 @@ pub fn fetch(config_path: Option<&Path>) -> Outcome {
     result.into()
 }
 
-pub fn update(config_path: Option<&Path>) -> Outcome {
+pub fn update(config_path: Option<&Path>, clock: Clock) -> Outcome {
     let config = match load_config(config_path, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
@@ -224,6 +229,7 @@ pub fn update(config_path: Option<&Path>) -> Outcome {
             target: env!("EVENTSCREEN_TARGET").to_string(),
             health_timeout: std::time::Duration::from_secs(u64::from(settings.health_timeout_seconds)),
             health_poll: std::time::Duration::from_secs(2),
+            clock,
         };
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
@@ -238,13 +244,13 @@ pub fn update(config_path: Option<&Path>) -> Outcome {
     result.into()
 }
 
-pub fn status(json: bool) -> Outcome {
+pub fn status(json: bool, clock: Clock) -> Outcome {
     let path = crate::status::default_path();
     let result = crate::status::read(&path).map(|status| {
         if json {
             println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
         } else {
-            println!("{}", crate::status::describe(&status, crate::clock::now()));
+            println!("{}", crate::status::describe(&status, clock.now()));
         }
     });
     result.into()

@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::refresh::{SourceReport, SourceUpdate};
 use crate::status::{self, SourceStatus, Status};
@@ -154,11 +155,12 @@ pub async fn run_health(
     cache_dir: PathBuf,
     status_path: PathBuf,
     period: Duration,
+    clock: Clock,
     mut stop: watch::Receiver<bool>,
 ) {
-    let started_at = crate::clock::now();
+    let started_at = clock.now();
     loop {
-        let now = crate::clock::now();
+        let now = clock.now();
         let current = health.status(started_at, &cache_dir);
         if let Err(error) = status::write(&status_path, &current) {
             tracing::debug!("writing the status file: {error:#}");

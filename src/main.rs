@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use eventscreen::clock::Clock;
 use eventscreen::commands::{self, Outcome};
 
 /// Shows a library's events (from its DPL CMS feed) on a TV in the foyer.
@@ -69,15 +70,19 @@ enum Command {
 fn main() -> ExitCode {
     commands::init_logging();
     let cli = Cli::parse();
+    // The one clock every command reads; tests inject theirs through the library.
+    let clock = Clock::System;
     let outcome = match cli.command.unwrap_or(Command::Run { windowed: false, size: None }) {
-        Command::Run { windowed, size } => commands::run(cli.config.as_deref(), cli.demo, windowed, size.as_deref()),
+        Command::Run { windowed, size } => {
+            commands::run(cli.config.as_deref(), cli.demo, windowed, size.as_deref(), clock)
+        }
         Command::Render { out, at, page, size, html } => {
             let target = commands::RenderTarget { png: &out, html: html.as_deref() };
-            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, target)
+            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, target, clock)
         }
-        Command::Fetch => commands::fetch(cli.config.as_deref()),
-        Command::Update => commands::update(cli.config.as_deref()),
-        Command::Status { json } => commands::status(json),
+        Command::Fetch => commands::fetch(cli.config.as_deref(), clock),
+        Command::Update => commands::update(cli.config.as_deref(), clock),
+        Command::Status { json } => commands::status(json, clock),
         Command::CheckConfig { file } => commands::check_config(file.as_deref().or(cli.config.as_deref())),
     };
     match outcome {

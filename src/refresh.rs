@@ -4,9 +4,10 @@
 //! A body is written to the cache only after it parsed as a feed, so a 500 page,
 //! a truncated body or HTML never replaces the last good schedule.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ use rand::Rng;
 use tokio::sync::watch;
 
 use crate::cache::{self, CacheMeta};
-use crate::clock::ServerTime;
+use crate::clock::{Clock, ServerTime};
 use crate::config::{Config, Source};
 use crate::feed::{parse_feed, Event};
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
@@ -218,30 +219,49 @@ pub async fn refresh_all(
 /// How many upcoming events get their images fetched (the first pages' worth, and more).
 const IMAGES_AHEAD: usize = 60;
 
-/// Image URLs of the next events on the schedule that have no thumbnail yet.
-pub fn thumbnails_wanted(events: &[Event], config: &Config, now: DateTime<Utc>, cache_dir: &Path) -> Vec<String> {
+/// Image URLs of the next events on the schedule that have no thumbnail yet,
+/// each once however many events share it (every instance of a series does),
+/// in the order they come on screen. `now` is the instant to schedule by;
+/// `file_now` is compared with the failure markers' modification times.
+pub fn thumbnails_wanted(
+    events: &[Event],
+    config: &Config,
+    now: DateTime<Utc>,
+    file_now: SystemTime,
+    cache_dir: &Path,
+) -> Vec<String> {
     let filter = crate::schedule::Filter::from_config(config);
-    let system_now = std::time::SystemTime::now();
+    let mut seen = HashSet::new();
     crate::schedule::schedule(events, &filter, now, config.screen.timezone)
         .iter()
         .take(IMAGES_AHEAD)
         .filter_map(|item| item.event.images.first())
-        .filter(|url| crate::thumbs::needs_fetch(cache_dir, url, system_now))
+        .filter(|url| seen.insert(url.as_str()))
+        .filter(|url| crate::thumbs::needs_fetch(cache_dir, url, file_now))
         .cloned()
         .collect()
 }
 
 /// Fetches thumbnails one at a time (a screen is in no hurry; the CMS is shared).
-pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[String]) {
-    let mut stored = 0;
+/// A URL another task of this process is fetching, or that has been stored
+/// since it was wanted, is skipped, so concurrent rounds never fetch it twice.
+pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[String], file_now: SystemTime) {
+    let (mut stored, mut failed) = (0, 0);
     for url in urls {
+        let Some(_claim) = crate::thumbs::Claim::take(cache_dir, url) else { continue };
+        if !crate::thumbs::needs_fetch(cache_dir, url, file_now) {
+            continue;
+        }
         match crate::thumbs::fetch_thumb(fetcher.client(), cache_dir, url).await {
             Ok(()) => stored += 1,
-            Err(error) => tracing::warn!("event image not used, showing a placeholder: {error:#}"),
+            Err(error) => {
+                failed += 1;
+                tracing::warn!("event image not used, showing a placeholder: {error:#}");
+            }
         }
     }
-    tracing::info!(stored, failed = urls.len() - stored, "event images fetched");
-    crate::thumbs::prune(&cache_dir.join("thumbs"), crate::thumbs::MAX_STORE_BYTES);
+    tracing::info!(stored, failed, "event images fetched");
+    crate::thumbs::prune(&cache_dir.join("thumbs"), crate::thumbs::MAX_STORE_BYTES, file_now);
 }
 
 /// Whether two fetch settings need the same HTTP client (the interval does not matter).
@@ -260,6 +280,8 @@ pub struct RefreshLoop {
     pub interval: Option<Duration>,
     /// Where to beat and record reports, when running as the screen.
     pub health: Option<Arc<Health>>,
+    /// What the loop reads the time from: the system clock on a screen, a given instant in tests.
+    pub clock: Clock,
 }
 
 /// How often the loop shows life while it waits for the next round.
@@ -315,7 +337,7 @@ impl RefreshLoop {
         last: &mut Snapshot,
         memory: &mut RefreshMemory,
     ) {
-        let now = crate::clock::now();
+        let now = self.clock.now();
         let reports = refresh_all(fetcher, config, &self.cache_dir, now, memory).await;
         let all_unchanged = !last.events.is_empty()
             && reports
@@ -335,11 +357,12 @@ impl RefreshLoop {
         if let Some(health) = &self.health {
             health.record(config, &reports, now);
         }
-        let (trusted, _) = crate::clock::trusted(snapshot.newest_known, snapshot.server_time);
-        let images = thumbnails_wanted(&snapshot.events, config, trusted.now, &self.cache_dir);
+        let (trusted, _) = self.clock.trusted(snapshot.newest_known, snapshot.server_time);
+        let file_now = self.clock.system_time();
+        let images = thumbnails_wanted(&snapshot.events, config, trusted.now, file_now, &self.cache_dir);
         publish(snapshot.clone());
         if !images.is_empty() {
-            fetch_thumbnails(fetcher, &self.cache_dir, &images).await;
+            fetch_thumbnails(fetcher, &self.cache_dir, &images, file_now).await;
             publish(snapshot);
         }
     }
@@ -354,7 +377,7 @@ impl RefreshLoop {
         tokio::pin!(work);
         loop {
             if let Some(health) = &self.health {
-                Health::beat(&health.refresh_alive, crate::clock::now());
+                Health::beat(&health.refresh_alive, self.clock.now());
             }
             tokio::select! {
                 output = &mut work => return Some(output),

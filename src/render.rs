@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
-
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::frame::{build_frame, FrameRequest};
 use crate::refresh::{load_cached, Snapshot};
-use crate::trust::TrustedTime;
 use crate::ui::pictures::Pictures;
 
 pub struct RenderOptions {
@@ -17,8 +15,9 @@ pub struct RenderOptions {
     pub problem: Option<String>,
     pub cache_dir: PathBuf,
     pub demo: bool,
-    /// The instant to render, trusted as given; `None`: the clock, judged as a screen would.
-    pub at: Option<DateTime<Utc>>,
+    /// The instant to render: a given clock is trusted as given; the system
+    /// clock is judged as a screen would judge it.
+    pub clock: Clock,
     /// 0-based.
     pub page_index: usize,
     pub width: u32,
@@ -30,7 +29,7 @@ pub struct RenderOptions {
 
 pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     let snapshot = if options.demo {
-        let at = options.at.unwrap_or_else(crate::clock::now);
+        let at = options.clock.now();
         Snapshot {
             events: crate::demo::demo_events(at, options.config.screen.timezone),
             last_success: Some(at),
@@ -39,14 +38,10 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     } else {
         load_cached(&options.config, &options.cache_dir)
     };
-    let time = match options.at {
-        Some(at) => TrustedTime::given(at),
-        None => {
-            let (time, evidence) = crate::clock::trusted(snapshot.newest_known, None);
-            tracing::info!("clock {}", crate::trust::describe(&evidence, &time));
-            time
-        }
-    };
+    let (time, evidence) = options.clock.trusted(snapshot.newest_known, None);
+    if options.clock == Clock::System {
+        tracing::info!("clock {}", crate::trust::describe(&evidence, &time));
+    }
     // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
     let rotation = options.config.screen.rotation;
     let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };

@@ -9,6 +9,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{anyhow, ensure, Context};
@@ -35,7 +36,8 @@ pub fn thumb_path(cache_dir: &Path, url: &str) -> PathBuf {
     cache_dir.join("thumbs").join(format!("{name}.jpg"))
 }
 
-fn failed_marker(cache_dir: &Path, url: &str) -> PathBuf {
+/// The marker that remembers a failed `url`; its modification time is when it failed.
+pub fn failed_marker(cache_dir: &Path, url: &str) -> PathBuf {
     thumb_path(cache_dir, url).with_extension("failed")
 }
 
@@ -87,6 +89,35 @@ pub fn store_thumb(cache_dir: &Path, url: &str, thumb: &RgbImage) -> anyhow::Res
     Ok(())
 }
 
+/// A URL this process is downloading, held from [`Claim::take`] until dropped.
+/// Two refresh rounds (or a round and `eventscreen fetch`'s own run in-process)
+/// that want the same picture at once download it once.
+pub struct Claim {
+    key: PathBuf,
+}
+
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+impl Claim {
+    /// Claims `url` in `cache_dir`; `None` while another task holds it.
+    pub fn take(cache_dir: &Path, url: &str) -> Option<Claim> {
+        let key = thumb_path(cache_dir, url);
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if in_flight.contains(&key) {
+            return None;
+        }
+        in_flight.push(key.clone());
+        Some(Claim { key })
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        in_flight.retain(|key| *key != self.key);
+    }
+}
+
 /// Whether `url` needs fetching: no thumbnail yet, and no recent failure.
 pub fn needs_fetch(cache_dir: &Path, url: &str, now: SystemTime) -> bool {
     if thumb_path(cache_dir, url).exists() {
@@ -130,9 +161,8 @@ async fn fetch_and_store(client: &reqwest::Client, cache_dir: &Path, url: &str) 
 /// Deletes failure markers that have expired (they hold no bytes, so the size
 /// bound alone would let them pile up as event images come and go), then the
 /// oldest files in `dir` until it holds at most `max_bytes`.
-pub fn prune(dir: &Path, max_bytes: u64) {
+pub fn prune(dir: &Path, max_bytes: u64, now: SystemTime) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let now = SystemTime::now();
     let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
         .flatten()
         .filter_map(|entry| {

@@ -68,6 +68,8 @@ pub struct UpdateOptions {
     pub target: String,
     pub health_timeout: Duration,
     pub health_poll: Duration,
+    /// What the health wait reads the time from.
+    pub clock: crate::clock::Clock,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -114,7 +116,7 @@ pub async fn update(options: &UpdateOptions, restarter: &dyn Restarter) -> anyho
     tracing::info!("release {offered} verified (size, SHA-256, signature)");
     let previous = std::fs::read_link(options.install_dir.join("current")).ok();
     install(&options.install_dir, &offered, &binary)?;
-    let switched_at = crate::clock::now();
+    let switched_at = options.clock.now();
     switch(&options.install_dir, &release_link(&offered))?;
     restarter.restart().context("restarting the service on the new release")?;
     if wait_healthy(options, &offered.to_string(), switched_at).await {
@@ -239,7 +241,7 @@ async fn wait_healthy(options: &UpdateOptions, version: &str, since: chrono::Dat
     let deadline = tokio::time::Instant::now() + options.health_timeout;
     while tokio::time::Instant::now() < deadline {
         if let Ok(status) = status::read(&options.status_path) {
-            if status::is_healthy(&status, version, since, crate::clock::now()) {
+            if status::is_healthy(&status, version, since, options.clock.now()) {
                 return true;
             }
         }

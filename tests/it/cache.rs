@@ -7,7 +7,7 @@ const URL: &str = "https://bibliotek.example.dk/api/v1/events";
 fn meta() -> CacheMeta {
     CacheMeta {
         url: URL.into(),
-        fetched_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z").expect("instant").to_utc(),
+        fetched_at: crate::support::at("2026-11-23T09:00:00Z"),
         etag: Some("\"1\"".into()),
         last_modified: None,
         http_date: None,

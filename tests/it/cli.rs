@@ -2,13 +2,12 @@
 //! cache; with the server gone, `render` still shows the same events, and `fetch`
 //! fails clearly without touching the cache.
 
-use chrono::{DateTime, Utc};
 use eventscreen::config::load::load;
 use eventscreen::refresh::load_cached;
 use eventscreen::schedule::{schedule, Filter};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_text, eventscreen, text, write_config, FEED_300};
+use crate::support::{at, config_text, eventscreen, text, write_config, FEED_300};
 
 async fn run(args: Vec<String>) -> std::process::Output {
     tokio::task::spawn_blocking(move || {
@@ -17,10 +16,6 @@ async fn run(args: Vec<String>) -> std::process::Output {
     })
     .await
     .expect("join")
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

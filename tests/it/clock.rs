@@ -11,11 +11,7 @@ use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory};
 use eventscreen::trust::{assess, ClockEvidence, ClockTrust};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_300};
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
-}
+use crate::support::{at, config_for, FEED_300};
 
 #[tokio::test]
 async fn the_cms_date_stands_in_for_a_wrong_boot_clock() {

@@ -17,7 +17,7 @@ use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory, SourceUpdate
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, peak_rss_kb, FEED_300, FEED_40, MEMORY_MEASURED};
+use crate::support::{at, config_for, peak_rss_kb, FEED_300, FEED_40, MEMORY_MEASURED, MONDAY_10};
 
 /// The CMS's host name in every URL here. `.invalid` never resolves anywhere;
 /// this resolver answers 127.0.0.1 for it, or fails like a DNS outage, so the
@@ -227,7 +227,7 @@ async fn run_fault(fault: Fault) -> String {
     let config = config_for(&format!("http://{HOST}:{port}/api/v1/events"), dir.path(), "");
     let resolver = Arc::new(TestResolver { broken: AtomicBool::new(false) });
     let fetcher = Fetcher::with_resolver(&config.fetch, Duration::from_millis(10), resolver.clone()).expect("client");
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("instant").to_utc();
+    let now = at(MONDAY_10);
     let url = config.sources[0].url.to_string();
     let mut memory = RefreshMemory::default();
 
@@ -238,8 +238,7 @@ async fn run_fault(fault: Fault) -> String {
 
     let server = match fault.make {
         Make::StopServer => {
-            server.stop();
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            server.shut_down().await;
             None
         }
         Make::BreakDns => {

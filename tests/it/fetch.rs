@@ -9,12 +9,12 @@ use eventscreen::fetch::Fetcher;
 use eventscreen::refresh::{refresh_source, SourceUpdate};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_300, FEED_40};
+use crate::support::{at, config_for, FEED_300, FEED_40, MONDAY_10};
 
 const ETAG: &str = "W/\"1795430400\"";
 
 fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("instant").to_utc()
+    at(MONDAY_10)
 }
 
 /// Refreshes the config's only source once.

@@ -3,12 +3,21 @@
 //! remembered as failed (not fetched again), and leave the placeholder.
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use eventscreen::thumbs::{fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH};
+use eventscreen::thumbs::{
+    failed_marker, fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH,
+};
 
 use crate::server::{Reply, TestServer};
-use crate::support::{peak_rss_kb, MEMORY_MEASURED};
+use crate::support::{at, peak_rss_kb, set_modified, MEMORY_MEASURED, MONDAY_10};
+
+/// The fixtures' instant as a file time.
+fn monday() -> SystemTime {
+    at(MONDAY_10).into()
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
 
 const HUGE_PNG: &[u8] = include_bytes!("../data/huge-20000x20000.png");
 
@@ -26,11 +35,12 @@ async fn good_image_becomes_a_thumbnail_once() {
     let server = TestServer::start(move |_| Reply::json(&photo).with_header("Content-Type", "image/jpeg")).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let url = server.url("/sites/default/files/photo.jpg?itok=1");
-    assert!(needs_fetch(dir.path(), &url, SystemTime::now()));
+    assert!(needs_fetch(dir.path(), &url, monday()));
     fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect("thumbnail");
     let thumb = load_thumb(dir.path(), &url).expect("stored");
     assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT));
-    assert!(!needs_fetch(dir.path(), &url, SystemTime::now()), "never downloaded twice");
+    assert!(!needs_fetch(dir.path(), &url, monday()), "never downloaded twice");
+    assert!(!needs_fetch(dir.path(), &url, monday() + 400 * 24 * HOUR), "a stored thumbnail does not expire");
     assert_eq!(server.requests().len(), 1);
     server.stop();
 }
@@ -55,9 +65,10 @@ async fn huge_and_truncated_images_are_refused_with_bounded_memory() {
         let error = fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect_err("refused");
         println!("{path}: {error:#}");
         assert!(load_thumb(dir.path(), &url).is_none(), "no thumbnail: the screen shows the placeholder");
-        assert!(!needs_fetch(dir.path(), &url, SystemTime::now()), "a failed image is not fetched again soon");
-        let tomorrow = SystemTime::now() + std::time::Duration::from_secs(25 * 3600);
-        assert!(needs_fetch(dir.path(), &url, tomorrow), "but it is tried again a day later");
+        // The failure was remembered at Monday 10:00 (its marker's time, set here).
+        set_modified(&failed_marker(dir.path(), &url), monday());
+        assert!(!needs_fetch(dir.path(), &url, monday() + HOUR), "a failed image is not fetched again soon");
+        assert!(needs_fetch(dir.path(), &url, monday() + 25 * HOUR), "but it is tried again a day later");
     }
     let grown_mb = peak_rss_kb().saturating_sub(before) / 1024;
     // Decoding the PNG would take 1.2 GB; the limits refuse it from its header.
@@ -73,23 +84,16 @@ fn the_store_is_bounded_oldest_first() {
     for index in 0..10 {
         let path = thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg"));
         std::fs::write(&path, vec![0u8; 1000]).expect("write");
-        let when =
-            std::fs::FileTimes::new().set_modified(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(index * 60));
-        std::fs::File::options().write(true).open(&path).expect("open").set_times(when).expect("mtime");
+        set_modified(&path, monday() - 30 * HOUR + Duration::from_secs(index * 60));
     }
     // Failure markers hold no bytes: expired ones (a day old) go, recent ones stay.
     let old_marker = thumbs.join("old.failed");
     let new_marker = thumbs.join("new.failed");
     std::fs::write(&old_marker, b"").expect("marker");
     std::fs::write(&new_marker, b"").expect("marker");
-    let two_days_ago = SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
-    std::fs::File::options()
-        .write(true)
-        .open(&old_marker)
-        .expect("open")
-        .set_times(std::fs::FileTimes::new().set_modified(two_days_ago))
-        .expect("mtime");
-    prune(&thumbs, 4500);
+    set_modified(&old_marker, monday() - 48 * HOUR);
+    set_modified(&new_marker, monday() - HOUR);
+    prune(&thumbs, 4500, monday());
     let left: Vec<bool> =
         (0..10).map(|index| thumb_path(dir.path(), &format!("https://x.dk/{index}.jpg")).exists()).collect();
     assert_eq!(left, [false, false, false, false, false, false, true, true, true, true]);

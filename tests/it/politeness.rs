@@ -1,6 +1,7 @@
 //! Politeness over several refresh rounds: an unchanged feed is re-polled with
 //! `If-None-Match` and answered 304 without a body, the cache is not rewritten,
-//! and no event picture is downloaded twice.
+//! and no event picture is downloaded twice, however many events share it and
+//! however many rounds want it at once.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,10 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eventscreen::fetch::Fetcher;
-use eventscreen::refresh::RefreshLoop;
+use eventscreen::refresh::fetch_thumbnails;
+use eventscreen::thumbs::load_thumb;
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_40};
+use crate::support::{at, config_for, refresh_loop, FEED_40, MONDAY_10};
 
 #[tokio::test]
 async fn unchanged_feed_gets_304_and_pictures_come_once() {
@@ -41,13 +43,7 @@ async fn unchanged_feed_gets_304_and_pictures_come_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     let cache_file = eventscreen::cache::feed_path(dir.path(), config.sources[0].url.as_str());
-    let refresh = RefreshLoop {
-        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config: tokio::sync::watch::channel(config).1,
-        cache_dir: dir.path().to_path_buf(),
-        interval: Some(Duration::from_millis(100)),
-        health: None,
-    };
+    let refresh = refresh_loop(&config, dir.path(), Duration::from_millis(100), None);
     let published = Arc::new(AtomicUsize::new(0));
     let counter = published.clone();
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);
@@ -79,5 +75,111 @@ async fn unchanged_feed_gets_304_and_pictures_come_once() {
     assert!(!per_picture.is_empty(), "pictures were fetched");
     assert!(per_picture.values().all(|count| *count == 1), "no picture downloaded twice: {per_picture:?}");
     assert!(published.load(Ordering::SeqCst) >= 6);
+    server.stop();
+}
+
+/// Ten upcoming events (one series and its like) sharing three pictures.
+fn ten_events_three_pictures(server: &TestServer) -> Vec<u8> {
+    let template: Vec<serde_json::Value> = serde_json::from_slice(FEED_40).expect("fixture");
+    let events: Vec<serde_json::Value> = (0..10)
+        .map(|index| {
+            let mut event = template[2].clone();
+            event["uuid"] = serde_json::json!(format!("00000000-0000-4000-8000-{index:012}"));
+            event["title"] = serde_json::json!(format!("Babysalmesang {index}"));
+            let start = at(MONDAY_10) + chrono::Duration::hours(2 + 6 * index);
+            event["date_time"] = serde_json::json!({
+                "start": start.to_rfc3339(),
+                "end": (start + chrono::Duration::hours(1)).to_rfc3339(),
+            });
+            event["image"] = serde_json::json!({ "url": server.url(&format!("/img/{}.jpg", index % 3)) });
+            event.as_object_mut().expect("object").remove("teaserImage");
+            event
+        })
+        .collect();
+    serde_json::to_vec(&events).expect("json")
+}
+
+fn small_jpeg() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(16, 12, |x, y| image::Rgb([(x * 16) as u8, (y * 20) as u8, 90]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80).encode_image(&pixels).expect("jpeg");
+    jpeg
+}
+
+fn picture_requests(server: &TestServer) -> Vec<String> {
+    server.requests().into_iter().filter(|seen| seen.line.contains("/img/")).map(|seen| seen.line).collect()
+}
+
+/// Polls `condition` every 10 ms until it holds or 20 s have passed.
+async fn wait_for(mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !condition() {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+#[tokio::test]
+async fn shared_pictures_are_fetched_once_per_url() {
+    let feed: Arc<std::sync::OnceLock<Vec<u8>>> = Arc::new(std::sync::OnceLock::new());
+    let served_feed = feed.clone();
+    let jpeg = small_jpeg();
+    let server = TestServer::start(move |seen| {
+        if seen.line.contains("/api/v1/events") {
+            Reply::json(served_feed.get().expect("feed set")).with_header("ETag", "\"v1\"")
+        } else {
+            Reply::json(&jpeg).with_header("Content-Type", "image/jpeg")
+        }
+    })
+    .await;
+    feed.set(ten_events_three_pictures(&server)).expect("once");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    let refresh = refresh_loop(&config, dir.path(), Duration::from_millis(50), None);
+    let published = Arc::new(AtomicUsize::new(0));
+    let counter = published.clone();
+    let (stop, stop_receiver) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(refresh.run(move |_| _ = counter.fetch_add(1, Ordering::SeqCst), stop_receiver));
+
+    // A round publishes twice when it fetched pictures: once before, once after.
+    assert!(wait_for(|| published.load(Ordering::SeqCst) >= 2).await, "the first round ends");
+    let first_round = picture_requests(&server);
+    let distinct: std::collections::HashSet<&String> = first_round.iter().collect();
+    assert_eq!((first_round.len(), distinct.len()), (3, 3), "one request per distinct picture: {first_round:?}");
+
+    let feeds_then = server.requests().iter().filter(|seen| seen.line.contains("/api/")).count();
+    let more_rounds = || server.requests().iter().filter(|seen| seen.line.contains("/api/")).count() >= feeds_then + 3;
+    assert!(wait_for(more_rounds).await, "three more rounds");
+    stop.send(true).expect("stop");
+    task.await.expect("loop ends");
+    assert_eq!(picture_requests(&server).len(), 3, "later rounds fetch no picture again");
+    server.stop();
+}
+
+/// Two rounds at once (the screen's loop, and another task of the same process)
+/// that want the same pictures download each of them once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_rounds_do_not_race_on_one_picture() {
+    let jpeg = small_jpeg();
+    // Each picture trickles out a byte a millisecond (a few hundred ms in all), so the two rounds overlap.
+    let server = TestServer::start(move |_| Reply::Drip { body: jpeg.clone(), every: Duration::from_millis(1) }).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
+    let urls: Vec<String> = (0..3).map(|index| server.url(&format!("/img/{index}.jpg"))).collect();
+    let file_now = at(MONDAY_10).into();
+    tokio::join!(
+        fetch_thumbnails(&fetcher, dir.path(), &urls, file_now),
+        fetch_thumbnails(&fetcher, dir.path(), &urls, file_now),
+    );
+    let requests = picture_requests(&server);
+    let distinct: std::collections::HashSet<&String> = requests.iter().collect();
+    assert_eq!((requests.len(), distinct.len()), (3, 3), "each picture once: {requests:?}");
+    for url in &urls {
+        assert!(load_thumb(dir.path(), url).is_some(), "{url} stored");
+    }
     server.stop();
 }

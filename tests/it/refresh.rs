@@ -5,11 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventscreen::fetch::Fetcher;
-use eventscreen::refresh::RefreshLoop;
-
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, FEED_300, FEED_40};
+use crate::support::{config_for, refresh_loop, FEED_300, FEED_40};
 
 #[tokio::test]
 async fn publishes_each_round_keeps_last_good_and_stops() {
@@ -24,13 +21,7 @@ async fn publishes_each_round_keeps_last_good_and_stops() {
     .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
-    let refresh = RefreshLoop {
-        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config: tokio::sync::watch::channel(config).1,
-        cache_dir: dir.path().to_path_buf(),
-        interval: Some(Duration::from_millis(20)),
-        health: None,
-    };
+    let refresh = refresh_loop(&config, dir.path(), Duration::from_millis(20), None);
     let (snapshots, mut received) = tokio::sync::mpsc::unbounded_channel();
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);
     let task =
@@ -60,16 +51,13 @@ async fn stops_at_once_and_beats_while_a_fetch_hangs() {
     let mut config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     config.fetch.timeout_seconds = 120;
     let health = std::sync::Arc::new(eventscreen::health::Health::default());
-    let refresh = RefreshLoop {
-        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config: tokio::sync::watch::channel(config).1,
-        cache_dir: dir.path().to_path_buf(),
-        interval: Some(Duration::from_secs(600)),
-        health: Some(health.clone()),
-    };
+    let refresh = refresh_loop(&config, dir.path(), Duration::from_secs(600), Some(health.clone()));
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(refresh.run(|_| {}, stop_receiver));
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while server.requests().is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert_eq!(server.requests().len(), 1, "the fetch is under way and hanging");
     assert_ne!(health.refresh_alive.load(Ordering::Relaxed), 0, "alive while the fetch hangs");
     let asked = std::time::Instant::now();

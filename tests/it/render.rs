@@ -56,7 +56,7 @@ fn cached_config(dir: &Path, feed: &[u8], extra: &str) -> PathBuf {
     let cache_dir = dir.join("cache");
     let meta = CacheMeta {
         url: SOURCE.into(),
-        fetched_at: chrono::DateTime::parse_from_rfc3339(AT).expect("instant").to_utc(),
+        fetched_at: crate::support::at(AT),
         etag: None,
         last_modified: None,
         http_date: None,

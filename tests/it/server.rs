@@ -88,6 +88,13 @@ impl TestServer {
     pub fn stop(self) {
         self.task.abort();
     }
+
+    /// Stops the server and returns once its listener is closed (new
+    /// connections are refused from then on).
+    pub async fn shut_down(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }
 
 async fn serve(listener: TcpListener, script: Script, seen: Arc<Mutex<Vec<Seen>>>) {

@@ -12,15 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use eventscreen::fetch::Fetcher;
 use eventscreen::frame::{build_frame, FrameRequest};
-use eventscreen::refresh::{RefreshLoop, Snapshot};
+use eventscreen::refresh::Snapshot;
 use eventscreen::trust::ClockTrust;
 use eventscreen::ui::headless::HeadlessRenderer;
 use eventscreen::ui::pictures::Pictures;
 
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, status_kb, FEED_300};
+use crate::support::{at, config_for, refresh_loop, status_kb, FEED_300, MONDAY_10};
 
 const CHILD: &str = "EVENTSCREEN_SOAK_CHILD";
 
@@ -109,13 +108,7 @@ fn soak_child() {
     let rounds = Arc::new(AtomicUsize::new(0));
     let round_counter = rounds.clone();
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);
-    let refresh = RefreshLoop {
-        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
-        config: tokio::sync::watch::channel(config.clone()).1,
-        cache_dir: dir.path().to_path_buf(),
-        interval: Some(Duration::from_millis(150)),
-        health: None,
-    };
+    let refresh = refresh_loop(&config, dir.path(), Duration::from_millis(150), None);
     let task = runtime.spawn(refresh.run(
         move |snapshot| {
             round_counter.fetch_add(1, Ordering::SeqCst);
@@ -127,7 +120,7 @@ fn soak_child() {
     let mut renderer = HeadlessRenderer::new((960, 540)).expect("renderer");
     let mut pictures = Pictures::new(Some(dir.path().to_path_buf()));
     let mut snapshot = Snapshot::default();
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("instant").to_utc();
+    let now = at(MONDAY_10);
     let (mut page, mut turns, mut warm_rss, mut taken) = (0, 0usize, None, 0usize);
     let started = Instant::now();
     while turns < turns_wanted || served.load(Ordering::SeqCst) < refreshes_wanted {

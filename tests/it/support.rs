@@ -2,11 +2,52 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
+use eventscreen::clock::Clock;
 use eventscreen::config::{parse, Config};
+use eventscreen::fetch::Fetcher;
+use eventscreen::health::Health;
+use eventscreen::refresh::RefreshLoop;
 
 pub const FEED_300: &[u8] = include_bytes!("../data/feed-300.json");
 pub const FEED_40: &[u8] = include_bytes!("../data/feed-40.json");
+
+/// The instant the fixtures are written for: Monday 23 November 2026, 10:00 in
+/// Copenhagen. Tests run "now" here, whatever the date they run on.
+pub const MONDAY_10: &str = "2026-11-23T10:00:00+01:00";
+
+/// An RFC 3339 instant.
+pub fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
+}
+
+/// A clock that reads [`MONDAY_10`] now and runs on from there.
+pub fn fixture_clock() -> Clock {
+    Clock::starting_at(at(MONDAY_10))
+}
+
+/// The refresh loop as the screen builds it, on a [`fixture_clock`], fetching
+/// the config's sources every `interval`.
+pub fn refresh_loop(config: &Config, cache_dir: &Path, interval: Duration, health: Option<Arc<Health>>) -> RefreshLoop {
+    RefreshLoop {
+        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
+        config: tokio::sync::watch::channel(config.clone()).1,
+        cache_dir: cache_dir.to_path_buf(),
+        interval: Some(interval),
+        health,
+        clock: fixture_clock(),
+    }
+}
+
+/// Sets a file's modification time (tests compare file ages with a given instant,
+/// never with the wall clock).
+pub fn set_modified(path: &Path, when: SystemTime) {
+    let file = std::fs::File::options().write(true).open(path).expect("open to set its time");
+    file.set_times(std::fs::FileTimes::new().set_modified(when)).expect("set modification time");
+}
 
 /// A config with one source at `url`, fast fetch settings and `cache_dir`.
 pub fn config_for(url: &str, cache_dir: &Path, fetch_extra: &str) -> Config {

@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use eventscreen::clock::Clock;
 use eventscreen::status::{self, Status};
 use eventscreen::update::{update, Restarter, UpdateOptions, UpdateOutcome};
 use semver::Version;
 use sha2::{Digest, Sha256};
 
 use crate::server::{Reply, TestServer};
+use crate::support::fixture_clock;
 
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 const NEW: &[u8] = include_bytes!("../data/update/eventscreen-0.2.0");
@@ -43,15 +45,15 @@ struct FakeService {
     restarts: AtomicUsize,
     healthy_version: Option<String>,
     status_path: PathBuf,
+    /// The updater's clock: the fake plays a process starting at its "now".
+    clock: Clock,
 }
 
 impl Restarter for FakeService {
-    // The fake plays a real process starting now; the updater checks against the real clock.
-    #[allow(clippy::disallowed_methods)]
     fn restart(&self) -> anyhow::Result<()> {
         self.restarts.fetch_add(1, Ordering::SeqCst);
         if let Some(version) = &self.healthy_version {
-            let now = chrono::Utc::now() + chrono::Duration::milliseconds(5);
+            let now = self.clock.now() + chrono::Duration::milliseconds(5);
             let fresh = Status {
                 version: version.clone(),
                 pid: 4242,
@@ -103,6 +105,7 @@ async fn setup(manifest: Vec<u8>, binary: Vec<u8>) -> Setup {
         target: TARGET.into(),
         health_timeout: Duration::from_millis(400),
         health_poll: Duration::from_millis(20),
+        clock: fixture_clock(),
     };
     Setup { _dir: dir, install_dir, options, server }
 }
@@ -116,6 +119,7 @@ fn service(setup: &Setup, healthy_version: Option<&str>) -> FakeService {
         restarts: AtomicUsize::new(0),
         healthy_version: healthy_version.map(str::to_string),
         status_path: setup.options.status_path.clone(),
+        clock: setup.options.clock,
     }
 }
 
