@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::frame::{build_frame, Display, FrameRequest};
 use crate::health::{run_health, Health};
 use crate::paginate::next_page;
+use crate::paths::Paths;
 use crate::refresh::{load_cached, RefreshLoop, Snapshot};
 use crate::reload::{needs_restart, watch_config, Change, Watcher};
 use crate::ui::bridge::show_frame;
@@ -35,6 +36,8 @@ pub struct RunOptions {
     /// The config file to watch for edits (none in the demo).
     pub config_path: Option<PathBuf>,
     pub cache_dir: PathBuf,
+    /// Where the status file, frame PNG and last good config go.
+    pub paths: Paths,
     /// Built-in demo events instead of the configured sources (no network).
     pub demo: bool,
     pub windowed: bool,
@@ -72,6 +75,11 @@ struct Screen {
     frame_png: PathBuf,
     frame_saved_at: Option<std::time::Instant>,
     clock: Clock,
+    /// The config file, named on the "not set up yet" slide.
+    config_path: PathBuf,
+    /// The demo has no refresh loop: the UI thread beats for it, so the
+    /// watchdog judges the demo by its UI alone.
+    demo: bool,
 }
 
 /// How often the current frame is saved as a PNG for `eventscreen status`.
@@ -99,6 +107,9 @@ impl Screen {
         self.shown_size = Screen::size(window);
         let frame = match (&self.config_problem, self.configured) {
             (Some(problem), false) => crate::frame::problem_frame(problem, trusted.now, self.shown_size),
+            _ if crate::frame::needs_setup(&self.config, &self.snapshot.events) => {
+                crate::frame::setup_frame(&self.config_path, trusted.now, self.shown_size)
+            }
             _ => build_frame(&FrameRequest {
                 events: &self.snapshot.events,
                 config: &self.config,
@@ -117,11 +128,30 @@ impl Screen {
         }
         show_frame(window, &frame, &mut self.pictures);
         Health::beat(&self.health.last_frame, now);
+        self.save_frame_now_and_then(window);
+    }
+
+    /// The first frame is on the display: tell systemd (READY) and the status.
+    /// Called from the event loop's second turn; the KMS backend presents the
+    /// first frame in the first turn and ends the loop with an error if it
+    /// cannot, so a screen that cannot present never reports READY.
+    fn presented(&mut self, window: &MainWindow) {
         if self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) == 0 {
-            Health::beat(&self.health.first_frame, now);
+            Health::beat(&self.health.first_frame, self.clock.now());
             let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+            self.health.changed.notify_one();
+            tracing::info!("first frame on screen");
         }
-        if self.frame_saved_at.is_none_or(|saved| saved.elapsed() >= FRAME_PNG_EVERY) && self.save_frame(window) {
+        self.save_frame_now_and_then(window);
+    }
+
+    /// Saves the shown frame as a PNG every [`FRAME_PNG_EVERY`], once it has been presented.
+    fn save_frame_now_and_then(&mut self, window: &MainWindow) {
+        let presented = self.health.first_frame.load(std::sync::atomic::Ordering::Relaxed) != 0;
+        if presented
+            && self.frame_saved_at.is_none_or(|saved| saved.elapsed() >= FRAME_PNG_EVERY)
+            && self.save_frame(window)
+        {
             self.frame_saved_at = Some(std::time::Instant::now());
         }
     }
@@ -155,7 +185,7 @@ impl Screen {
             image::DynamicImage::ImageRgba8(image)
                 .into_rgb8()
                 .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
-            crate::cache::write_atomic(&self.frame_png, &png)?;
+            crate::cache::write_atomic_readable(&self.frame_png, &png)?;
             Ok(())
         });
         match saved {
@@ -241,6 +271,9 @@ impl Screen {
     fn tick(&mut self, window: &MainWindow) {
         let now = self.clock.now();
         Health::beat(&self.health.ui_alive, now);
+        if self.demo {
+            Health::beat(&self.health.refresh_alive, now);
+        }
         if now.timestamp().div_euclid(60) != self.shown_minute || Screen::size(window) != self.shown_size {
             self.draw(window);
         }
@@ -289,7 +322,10 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
     let health = Arc::new(Health::default());
     Health::beat(&health.ui_alive, options.clock.now());
-    let status_path = crate::status::default_path();
+    if options.demo {
+        Health::beat(&health.refresh_alive, options.clock.now());
+    }
+    let status_path = options.paths.status_file();
     match (&options.config_problem, options.configured) {
         (Some(problem), true) => {
             health.set_config_state(format!("broken; the screen runs on the last good config: {problem}"));
@@ -314,9 +350,11 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         shown_size: (0, 0),
         shown_display: None,
         fade: Timer::default(),
-        frame_png: status_path.with_file_name("frame.png"),
+        frame_png: options.paths.frame_png(),
         frame_saved_at: None,
         clock: options.clock,
+        config_path: options.paths.config.clone(),
+        demo: options.demo,
     }));
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
@@ -338,14 +376,10 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     });
 
     let (stop_sender, stop) = watch::channel(false);
-    if options.demo {
-        // No refresh loop in the demo: count it as alive so health reads true.
-        Health::beat(&health.refresh_alive, options.clock.now());
-    }
     let (config_sender, configs) = watch::channel(options.config.clone());
     let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, configs, stop.clone()));
     let watcher = options.config_path.as_ref().map(|path| {
-        let watcher = Watcher::new(path, &crate::reload::last_good_path(&crate::cache::resolve_dir(None)));
+        let watcher = Watcher::new(path, &options.paths.last_good_config());
         let weak = window.as_weak();
         runtime.spawn(watch_config(
             watcher,
@@ -374,6 +408,16 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         stop.clone(),
     ));
     let signals = runtime.spawn(quit_on_signal(stop));
+    let weak = window.as_weak();
+    let _ = slint::invoke_from_event_loop(move || {
+        if let Some(window) = weak.upgrade() {
+            SCREEN.with(|cell| {
+                if let Some(screen) = cell.borrow().as_ref() {
+                    screen.borrow_mut().presented(&window);
+                }
+            });
+        }
+    });
     let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
     let _ = stop_sender.send(true);
     for handle in refresher.into_iter().chain(watcher) {
@@ -396,13 +440,9 @@ fn spawn_refresh(
 ) -> tokio::task::JoinHandle<()> {
     let weak = window.as_weak();
     let fetch_settings = &options.config.fetch;
-    let fetcher = match crate::fetch::Fetcher::new(fetch_settings, Duration::from_secs(5)) {
-        Ok(fetcher) => fetcher,
-        Err(error) => {
-            tracing::error!("{error}");
-            return runtime.spawn(async {});
-        }
-    };
+    // A client that cannot be built is tried again by the loop itself.
+    let fetcher =
+        crate::fetch::Fetcher::new(fetch_settings, crate::refresh::RETRY_BACKOFF).map_err(|error| error.to_string());
     let refresh = RefreshLoop {
         fetcher,
         config: configs,

@@ -78,6 +78,17 @@ pub fn write_feed(dir: &Path, meta_in: &CacheMeta, body: &[u8]) -> Result<(), Ca
 
 /// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+    write_atomic_mode(path, bytes, None)
+}
+
+/// As [`write_atomic`], readable by everyone (mode 0644) whatever the umask: the
+/// status file and frame PNG, which an admin who is not root reads.
+pub fn write_atomic_readable(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+    write_atomic_mode(path, bytes, Some(0o644))
+}
+
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), CacheError> {
+    use std::os::unix::fs::PermissionsExt;
     let fail = |source| CacheError::Write { path: path.to_path_buf(), source };
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(fail)?;
@@ -85,6 +96,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = File::create(&temp)?;
+        if let Some(mode) = mode {
+            file.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&temp, path)?;
@@ -145,20 +159,4 @@ fn decode(bytes: &[u8], url: &str) -> Result<CachedFeed, String> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// The cache directory: the config's `cache.dir`, else systemd's `$CACHE_DIRECTORY`
-/// (the first entry if it lists several), else the user's XDG cache directory.
-pub fn resolve_dir(configured: Option<&Path>) -> PathBuf {
-    if let Some(dir) = configured {
-        return dir.to_path_buf();
-    }
-    if let Some(list) = std::env::var_os("CACHE_DIRECTORY") {
-        if let Some(first) = list.to_string_lossy().split(':').find(|part| !part.is_empty()) {
-            return PathBuf::from(first);
-        }
-    }
-    directories::ProjectDirs::from("dk", "eventscreen", "eventscreen")
-        .map(|dirs| dirs.cache_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from("/var/cache/eventscreen"))
 }

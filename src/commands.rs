@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::app::{run as run_screen, RunOptions};
 use crate::clock::Clock;
 use crate::config::{load, Config, ConfigError};
+use crate::paths::Paths;
 use crate::refresh::refresh_all;
 use crate::render::{render as render_frame, RenderOptions};
 
@@ -48,12 +49,11 @@ pub fn init_logging() {
     }
 }
 
-fn load_config(explicit: Option<&Path>, demo: bool) -> Result<Config, Outcome> {
+fn load_config(path: &Path, demo: bool) -> Result<Config, Outcome> {
     if demo {
         return Ok(crate::demo::demo_config());
     }
-    let path = load::resolve_path(explicit);
-    load::load(&path).map_err(|error| match error {
+    load::load(path).map_err(|error| match error {
         ConfigError::Invalid { .. } => Outcome::ConfigError(format!(
             "{error}\n{}: the config has problems; fix the lines above (eventscreen check-config shows them again)",
             path.display()
@@ -64,10 +64,10 @@ fn load_config(explicit: Option<&Path>, demo: bool) -> Result<Config, Outcome> {
     })
 }
 
-pub fn check_config(file: Option<&Path>) -> Outcome {
+pub fn check_config(file: &Path) -> Outcome {
     match load_config(file, false) {
         Ok(config) => {
-            println!("{}: ok ({} source(s))", load::resolve_path(file).display(), config.sources.len());
+            say(&format!("{}: ok ({} source(s))", file.display(), config.sources.len()));
             Outcome::Success
         }
         Err(outcome) => outcome,
@@ -77,12 +77,12 @@ pub fn check_config(file: Option<&Path>) -> Outcome {
 /// The config `run` starts with. A broken or missing file never stops the
 /// screen: it runs on the last good copy, or shows the problem on screen.
 /// `save`: remember a config that loads as the last good one (the screen does; `render` only reads).
-fn run_config(config_path: Option<&Path>, demo: bool, save: bool) -> (Config, bool, Option<String>, Option<PathBuf>) {
+fn run_config(paths: &Paths, demo: bool, save: bool) -> (Config, bool, Option<String>, Option<PathBuf>) {
     if demo {
         return (crate::demo::demo_config(), true, None, None);
     }
-    let path = load::resolve_path(config_path);
-    let copy = crate::reload::last_good_path(&crate::cache::resolve_dir(None));
+    let path = paths.config.clone();
+    let copy = paths.last_good_config();
     let start = crate::reload::startup(&path, &copy, save);
     match (start.config, &start.problem) {
         (Some(config), None) => (config, true, None, Some(path)),
@@ -105,14 +105,14 @@ fn run_config(config_path: Option<&Path>, demo: bool, save: bool) -> (Config, bo
     }
 }
 
-pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<&str>, clock: Clock) -> Outcome {
+pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock: Clock) -> Outcome {
     let size = match size.map(parse_size).transpose() {
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
     crate::health::tune_allocator();
-    let (config, configured, config_problem, config_path) = run_config(config_path, demo, true);
-    let cache_dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
+    let (config, configured, config_problem, config_path) = run_config(paths, demo, true);
+    let cache_dir = paths.feed_cache(&config);
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
         std::env::set_var("SLINT_KMS_ROTATION", config.screen.rotation.to_string());
@@ -121,8 +121,18 @@ pub fn run(config_path: Option<&Path>, demo: bool, windowed: bool, size: Option<
         Ok(runtime) => runtime,
         Err(error) => return Outcome::Failure(anyhow!("starting the async runtime: {error}")),
     };
-    let options =
-        RunOptions { config, configured, config_problem, config_path, cache_dir, demo, windowed, size, clock };
+    let options = RunOptions {
+        config,
+        configured,
+        config_problem,
+        config_path,
+        cache_dir,
+        paths: paths.clone(),
+        demo,
+        windowed,
+        size,
+        clock,
+    };
     run_screen(options, &runtime).into()
 }
 
@@ -133,7 +143,7 @@ pub struct RenderTarget<'a> {
 }
 
 pub fn render(
-    config_path: Option<&Path>,
+    paths: &Paths,
     demo: bool,
     at: Option<&str>,
     page: usize,
@@ -142,7 +152,7 @@ pub fn render(
     clock: Clock,
 ) -> Outcome {
     // As the screen would start: on the last good copy, or showing the problem.
-    let (config, configured, problem, _) = run_config(config_path, demo, false);
+    let (config, configured, problem, _) = run_config(paths, demo, false);
     let options = (|| {
         let at = at
             .map(|text| {
@@ -154,7 +164,8 @@ pub fn render(
         let (width, height) = parse_size(size)?;
         anyhow::ensure!(page >= 1, "--page counts from 1");
         Ok(RenderOptions {
-            cache_dir: crate::cache::resolve_dir(config.cache.dir.as_deref()),
+            cache_dir: paths.feed_cache(&config),
+            config_path: paths.config.clone(),
             config,
             problem: (!configured).then(|| problem.clone().unwrap_or_default()),
             demo,
@@ -175,13 +186,13 @@ pub fn render(
     }
 }
 
-pub fn fetch(config_path: Option<&Path>, clock: Clock) -> Outcome {
-    let config = match load_config(config_path, false) {
+pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
+    let config = match load_config(&paths.config, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
     };
     let result = (|| {
-        let dir = crate::cache::resolve_dir(config.cache.dir.as_deref());
+        let dir = paths.feed_cache(&config);
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
@@ -209,14 +220,14 @@ pub fn fetch(config_path: Option<&Path>, clock: Clock) -> Outcome {
     result.into()
 }
 
-pub fn update(config_path: Option<&Path>, clock: Clock) -> Outcome {
-    let config = match load_config(config_path, false) {
+pub fn update(paths: &Paths, clock: Clock) -> Outcome {
+    let config = match load_config(&paths.config, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
     };
     let settings = &config.update;
     let (Some(manifest_url), Some(public_key)) = (settings.manifest_url.clone(), settings.public_key.clone()) else {
-        println!("updates are off: set [update] manifest_url and public_key in the config to turn them on");
+        say("updates are off: set [update] manifest_url and public_key in the config to turn them on");
         return Outcome::Success;
     };
     let result = (|| {
@@ -224,11 +235,12 @@ pub fn update(config_path: Option<&Path>, clock: Clock) -> Outcome {
             manifest_url,
             public_key,
             install_dir: settings.install_dir.clone(),
-            status_path: crate::status::default_path(),
+            status_path: paths.status_file(),
             current_version: semver::Version::parse(env!("CARGO_PKG_VERSION")).context("this build's version")?,
             target: env!("EVENTSCREEN_TARGET").to_string(),
             health_timeout: std::time::Duration::from_secs(u64::from(settings.health_timeout_seconds)),
             health_poll: std::time::Duration::from_secs(2),
+            health_span: std::time::Duration::from_secs(20),
             clock,
         };
         let runtime =
@@ -236,24 +248,43 @@ pub fn update(config_path: Option<&Path>, clock: Clock) -> Outcome {
         let restarter = crate::update::Systemctl { unit: settings.service.clone() };
         let outcome = runtime.block_on(crate::update::update(&options, &restarter))?;
         match outcome {
-            crate::update::UpdateOutcome::UpToDate { version } => println!("eventscreen {version} is current"),
-            crate::update::UpdateOutcome::Updated { from, to } => println!("updated eventscreen {from} -> {to}"),
+            crate::update::UpdateOutcome::UpToDate { version } => say(&format!("eventscreen {version} is current")),
+            crate::update::UpdateOutcome::Updated { from, to } => say(&format!("updated eventscreen {from} -> {to}")),
         }
         Ok(())
     })();
     result.into()
 }
 
-pub fn status(json: bool, clock: Clock) -> Outcome {
-    let path = crate::status::default_path();
-    let result = crate::status::read(&path).map(|status| {
-        if json {
-            println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
-        } else {
-            println!("{}", crate::status::describe(&status, clock.now()));
+/// `eventscreen status`: 0 while the screen runs, 1 when it does not (no
+/// status file, or one whose process is gone or has stopped beating).
+pub fn status(paths: &Paths, json: bool, clock: Clock) -> Outcome {
+    use crate::status::{describe, describe_not_running, liveness, process_exists, Liveness};
+    let path = paths.status_file();
+    let status = match crate::status::read(&path) {
+        Ok(status) => status,
+        Err(error) => return Outcome::Failure(error.context("eventscreen is not running")),
+    };
+    let now = clock.now();
+    let alive = liveness(&status, process_exists(status.pid), now);
+    if json {
+        say(&serde_json::to_string_pretty(&status).unwrap_or_default());
+    }
+    match alive {
+        Liveness::Running if !json => say(&describe(&status, now)),
+        Liveness::Running => {}
+        Liveness::NotRunning { last_seen } => {
+            let last = if json { String::new() } else { format!("\nlast known status:\n{}", describe(&status, now)) };
+            return Outcome::Failure(anyhow!("{}{last}", describe_not_running(&status, last_seen, now)));
         }
-    });
-    result.into()
+    }
+    Outcome::Success
+}
+
+/// Prints a line on stdout; a reader that went away (`eventscreen status | head`) is no error.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// "1920x1080" → (1920, 1080); sizes from 320 to 7680 pixels a side.

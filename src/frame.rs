@@ -129,6 +129,26 @@ pub fn problem_frame(problem: &str, now: DateTime<Utc>, size: (u32, u32)) -> Fra
     frame
 }
 
+/// The frame of a screen that still runs on the sample config (every source is
+/// an example address) and so has no events: not "no events", which would read
+/// as if the library had none, but what to set up and where.
+pub fn setup_frame(config_path: &std::path::Path, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
+    let mut frame = problem_frame("", now, size);
+    frame.empty_title = "Skærmen er ikke sat op endnu".into();
+    frame.empty_detail = [
+        format!("Skriv bibliotekets adresse i {} under [[sources]]:", config_path.display()),
+        "url = \"https://DIT-BIBLIOTEK.dk/api/v1/events\"".to_string(),
+        "Skærmen henter arrangementerne få sekunder efter, uden genstart.".to_string(),
+    ]
+    .join("\n");
+    frame
+}
+
+/// Whether a screen with this config and no events is still to be set up.
+pub fn needs_setup(config: &Config, events: &[crate::feed::Event]) -> bool {
+    events.is_empty() && !config.sources.is_empty() && config.sources.iter().all(|source| source.is_example())
+}
+
 fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: &Config) -> String {
     let words = texts(config.screen.language);
     let stale_after = Duration::minutes(i64::from(config.screen.stale_after_minutes));
@@ -233,6 +253,21 @@ mod tests {
         assert_eq!(detail[1], "/etc/eventscreen/eventscreen.toml:1:1: x: bad");
         assert_eq!(detail[5], "… og 2 mere (eventscreen check-config viser alle)");
         assert_eq!((frame.rows.len(), frame.display), (0, Display::On));
+    }
+
+    #[test]
+    fn the_sample_config_asks_to_be_set_up() {
+        let mut config = demo_config();
+        assert!(needs_setup(&config, &[]), "the demo's sources are example addresses");
+        let frame = setup_frame(
+            std::path::Path::new("/etc/eventscreen/eventscreen.toml"),
+            at("2026-11-23T10:00:00+01:00"),
+            (1920, 1080),
+        );
+        assert_eq!(frame.empty_title, "Skærmen er ikke sat op endnu");
+        assert!(frame.empty_detail.starts_with("Skriv bibliotekets adresse i /etc/eventscreen/eventscreen.toml"));
+        config.sources[0].url = url::Url::parse("https://www.kkb.bibliotek.kk.dk/api/v1/events").expect("url");
+        assert!(!needs_setup(&config, &[]), "a real library's address");
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct Health {
     pub clock: Mutex<String>,
     /// "ok", or what is wrong with the config file and what runs instead.
     pub config: Mutex<String>,
+    /// Wakes the health task to write the status file now (the first frame
+    /// is on screen, a refresh round ended), not only every period.
+    pub changed: tokio::sync::Notify,
 }
 
 impl Default for Health {
@@ -44,6 +47,7 @@ impl Default for Health {
             frame_png: Mutex::new(None),
             clock: Mutex::new("not judged yet".into()),
             config: Mutex::new("ok".into()),
+            changed: tokio::sync::Notify::new(),
         }
     }
 }
@@ -51,6 +55,7 @@ impl Default for Health {
 impl Health {
     pub fn set_config_state(&self, text: String) {
         *self.config.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+        self.changed.notify_one();
     }
 
     pub fn beat(counter: &AtomicI64, now: DateTime<Utc>) {
@@ -94,6 +99,7 @@ impl Health {
                 source.last_success_at = Some(now);
             }
         }
+        self.changed.notify_one();
     }
 
     fn status(&self, started_at: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
@@ -178,6 +184,7 @@ pub async fn run_health(
         }
         tokio::select! {
             _ = tokio::time::sleep(period) => {}
+            _ = health.changed.notified() => {}
             _ = stop.wait_for(|stop| *stop) => return,
         }
     }

@@ -18,6 +18,7 @@ pub mod health;
 pub mod hours;
 pub mod html;
 pub mod paginate;
+pub mod paths;
 pub mod present;
 pub mod refresh;
 pub mod reload;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use eventscreen::clock::Clock;
 use eventscreen::commands::{self, Outcome};
+use eventscreen::paths::{Environment, Paths};
 
 /// Shows a library's events (from its DPL CMS feed) on a TV in the foyer.
 #[derive(Parser)]
@@ -70,20 +71,20 @@ enum Command {
 fn main() -> ExitCode {
     commands::init_logging();
     let cli = Cli::parse();
-    // The one clock every command reads; tests inject theirs through the library.
+    // The one clock every command reads, and every path, resolved once; tests
+    // inject theirs through the library.
     let clock = Clock::System;
+    let paths = Paths::resolve(cli.config.as_deref(), &Environment::of_process());
     let outcome = match cli.command.unwrap_or(Command::Run { windowed: false, size: None }) {
-        Command::Run { windowed, size } => {
-            commands::run(cli.config.as_deref(), cli.demo, windowed, size.as_deref(), clock)
-        }
+        Command::Run { windowed, size } => commands::run(&paths, cli.demo, windowed, size.as_deref(), clock),
         Command::Render { out, at, page, size, html } => {
             let target = commands::RenderTarget { png: &out, html: html.as_deref() };
-            commands::render(cli.config.as_deref(), cli.demo, at.as_deref(), page, &size, target, clock)
+            commands::render(&paths, cli.demo, at.as_deref(), page, &size, target, clock)
         }
-        Command::Fetch => commands::fetch(cli.config.as_deref(), clock),
-        Command::Update => commands::update(cli.config.as_deref(), clock),
-        Command::Status { json } => commands::status(json, clock),
-        Command::CheckConfig { file } => commands::check_config(file.as_deref().or(cli.config.as_deref())),
+        Command::Fetch => commands::fetch(&paths, clock),
+        Command::Update => commands::update(&paths, clock),
+        Command::Status { json } => commands::status(&paths, json, clock),
+        Command::CheckConfig { file } => commands::check_config(file.as_deref().unwrap_or(&paths.config)),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

@@ -150,13 +150,17 @@ async fn refresh_source_inner(
     let feed = parse_feed(&fresh.body, index).with_context(|| format!("reading the feed from {}", source.url))?;
     let http_date = fresh.http_date;
     if feed.events.is_empty() {
+        // Judged by the CMS's own clock when it sends one, so a screen clock
+        // that boots at 1970 and then syncs, or runs weeks ahead, neither ends
+        // the hold at once nor lets `[]` replace events that have not ended.
+        let said_at = http_date.unwrap_or(now);
         let kept = cached
             .as_ref()
             .and_then(|cached| parse_feed(&cached.body, index).ok())
-            .map_or(0, |old| old.events.iter().filter(|event| event.end > now).count());
+            .map_or(0, |old| old.events.iter().filter(|event| event.end > said_at).count());
         if kept > 0 {
-            let since = *memory.empty_since.entry(source.url.to_string()).or_insert(now);
-            if now - since < chrono::Duration::hours(EMPTY_HOLD_HOURS) {
+            let since = *memory.empty_since.entry(source.url.to_string()).or_insert(said_at);
+            if said_at - since < chrono::Duration::hours(EMPTY_HOLD_HOURS) {
                 return Ok((SourceUpdate::EmptyHeld { kept, since }, http_date));
             }
         }
@@ -272,7 +276,10 @@ fn same_connection(a: &crate::config::FetchSettings, b: &crate::config::FetchSet
 
 /// Everything the refresh loop needs, passed in so tests can point it anywhere.
 pub struct RefreshLoop {
-    pub fetcher: Fetcher,
+    /// The HTTP client, or why it could not be built: then the loop tries again
+    /// every [`CLIENT_RETRY`] (beating meanwhile, so the watchdog is fed and the
+    /// cached schedule stays on screen) until it can.
+    pub fetcher: Result<Fetcher, String>,
     /// The config in use; a new value (an edit of the file) starts a round at once.
     pub config: watch::Receiver<Config>,
     pub cache_dir: PathBuf,
@@ -286,6 +293,10 @@ pub struct RefreshLoop {
 
 /// How often the loop shows life while it waits for the next round.
 const HEARTBEAT: Duration = Duration::from_secs(10);
+/// How soon a client that could not be built is tried again.
+pub const CLIENT_RETRY: Duration = Duration::from_secs(60);
+/// The first retry's delay for a client the loop builds itself.
+pub const RETRY_BACKOFF: Duration = Duration::from_secs(5);
 
 impl RefreshLoop {
     /// Polls until `shutdown` turns true, calling `publish` after every round with
@@ -299,19 +310,34 @@ impl RefreshLoop {
         let mut fetcher_settings = edits.borrow().fetch.clone();
         loop {
             let config = edits.borrow_and_update().clone();
-            if !same_connection(&config.fetch, &fetcher_settings) {
-                // Timeouts, size limit or retries edited: a client built for them.
-                match fetcher.with_settings(&config.fetch) {
-                    Ok(rebuilt) => fetcher = rebuilt,
-                    Err(error) => tracing::error!("{error}"),
+            if fetcher.is_err() || !same_connection(&config.fetch, &fetcher_settings) {
+                // Timeouts, size limit or retries edited: a client built for
+                // them; or another try at one that could not be built.
+                let rebuilt = match &fetcher {
+                    Ok(current) => current.with_settings(&config.fetch),
+                    Err(_) => Fetcher::new(&config.fetch, RETRY_BACKOFF),
+                };
+                match rebuilt {
+                    Ok(rebuilt) => fetcher = Ok(rebuilt),
+                    Err(error) if fetcher.is_err() => fetcher = Err(error.to_string()),
+                    Err(error) => tracing::error!("{error}; keeping the client built for the old settings"),
                 }
                 fetcher_settings = config.fetch.clone();
             }
-            let round = self.round(&fetcher, &config, &publish, &mut last, &mut memory);
-            if self.beating_until(round, &mut shutdown).await.is_none() {
-                return;
+            let mut interval =
+                self.interval.unwrap_or(Duration::from_secs(u64::from(config.fetch.interval_minutes) * 60));
+            match &fetcher {
+                Ok(fetcher) => {
+                    let round = self.round(fetcher, &config, &publish, &mut last, &mut memory);
+                    if self.beating_until(round, &mut shutdown).await.is_none() {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    self.client_missing(&config, error);
+                    interval = interval.min(CLIENT_RETRY);
+                }
             }
-            let interval = self.interval.unwrap_or(Duration::from_secs(u64::from(config.fetch.interval_minutes) * 60));
             let jitter = rand::rng().random_range(0.9..1.1);
             let next_round = async {
                 tokio::select! {
@@ -337,7 +363,10 @@ impl RefreshLoop {
         last: &mut Snapshot,
         memory: &mut RefreshMemory,
     ) {
-        let now = self.clock.now();
+        // The instant to date the cache by and judge an empty feed by: the
+        // clock only when it can be believed (see `trust`).
+        let (trusted, _) = self.clock.trusted(last.newest_known, last.server_time);
+        let now = trusted.now;
         let reports = refresh_all(fetcher, config, &self.cache_dir, now, memory).await;
         let all_unchanged = !last.events.is_empty()
             && reports
@@ -364,6 +393,25 @@ impl RefreshLoop {
         if !images.is_empty() {
             fetch_thumbnails(fetcher, &self.cache_dir, &images, file_now).await;
             publish(snapshot);
+        }
+    }
+
+    /// Reports every source as failed for want of an HTTP client.
+    fn client_missing(&self, config: &Config, error: &str) {
+        let reason = format!("the HTTP client could not be built ({error}); trying again shortly");
+        tracing::error!("{reason}; the cached schedule stays on screen");
+        if let Some(health) = &self.health {
+            let reports: Vec<SourceReport> = config
+                .sources
+                .iter()
+                .map(|source| SourceReport {
+                    label: source.label.clone(),
+                    result: Err(reason.clone()),
+                    duration: Duration::ZERO,
+                    server_time: None,
+                })
+                .collect();
+            health.record(config, &reports, self.clock.now());
         }
     }
 

@@ -20,15 +20,6 @@ use crate::config::{parse, Config, ConfigError};
 /// How often the config file is checked for edits.
 pub const POLL: Duration = Duration::from_secs(2);
 
-/// The name of the copy of the last config that loaded.
-const LAST_GOOD: &str = "config-last-good.toml";
-
-/// Where the last good config is kept: beside the cache (`/var/cache/eventscreen`
-/// under systemd), so it survives reboots and is rewritten only when it changes.
-pub fn last_good_path(cache_dir: &Path) -> PathBuf {
-    cache_dir.join(LAST_GOOD)
-}
-
 /// What the screen starts with.
 #[derive(Debug)]
 pub struct Startup {
@@ -178,7 +169,7 @@ mod tests {
     fn edits_apply_breakage_is_reported_and_the_good_copy_survives() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("eventscreen.toml");
-        let copy = last_good_path(dir.path());
+        let copy = crate::paths::Paths::under(dir.path()).last_good_config();
         std::fs::write(&path, GOOD).expect("write");
         let start = startup(&path, &copy, true);
         assert!(start.config.is_some() && start.problem.is_none());
@@ -218,7 +209,8 @@ mod tests {
     #[test]
     fn no_file_and_no_copy_gives_no_config_and_the_reason() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let start = startup(&dir.path().join("missing.toml"), &last_good_path(dir.path()), true);
+        let start =
+            startup(&dir.path().join("missing.toml"), &crate::paths::Paths::under(dir.path()).last_good_config(), true);
         assert!(start.config.is_none());
         assert!(start.problem.is_some_and(|problem| problem.contains("missing.toml")));
     }

@@ -14,6 +14,8 @@ pub struct RenderOptions {
     /// No usable config: draw this problem instead of the schedule.
     pub problem: Option<String>,
     pub cache_dir: PathBuf,
+    /// The config file, named on the "not set up yet" slide.
+    pub config_path: PathBuf,
     pub demo: bool,
     /// The instant to render: a given clock is trusted as given; the system
     /// clock is judged as a screen would judge it.
@@ -47,6 +49,9 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };
     let frame = match &options.problem {
         Some(problem) => crate::frame::problem_frame(problem, time.now, size),
+        None if crate::frame::needs_setup(&options.config, &snapshot.events) => {
+            crate::frame::setup_frame(&options.config_path, time.now, size)
+        }
         None => build_frame(&FrameRequest {
             events: &snapshot.events,
             config: &options.config,

@@ -47,19 +47,10 @@ pub struct SourceStatus {
     pub last_success_at: Option<DateTime<Utc>>,
 }
 
-/// The status file: `$RUNTIME_DIRECTORY/status.json` under systemd, else
-/// `$XDG_RUNTIME_DIR/eventscreen/status.json`, else the system temp directory.
-pub fn default_path() -> PathBuf {
-    let dir = std::env::var_os("RUNTIME_DIRECTORY")
-        .map(|list| PathBuf::from(list.to_string_lossy().split(':').next().unwrap_or_default()))
-        .or_else(|| std::env::var_os("XDG_RUNTIME_DIR").map(|dir| PathBuf::from(dir).join("eventscreen")))
-        .unwrap_or_else(|| std::env::temp_dir().join("eventscreen"));
-    dir.join("status.json")
-}
-
+/// Writes the status file, readable by every user (`eventscreen status` as an admin who is not root).
 pub fn write(path: &Path, status: &Status) -> anyhow::Result<()> {
     let bytes = serde_json::to_vec_pretty(status)?;
-    crate::cache::write_atomic(path, &bytes)?;
+    crate::cache::write_atomic_readable(path, &bytes)?;
     Ok(())
 }
 
@@ -72,6 +63,52 @@ pub fn read(path: &Path) -> anyhow::Result<Status> {
 
 /// How recent a sign of life must be for the process to count as alive.
 pub const ALIVE_WITHIN_SECONDS: i64 = 60;
+
+/// Whether the screen that wrote a status file still runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    Running,
+    /// Its process is gone or has stopped beating; when it last showed life.
+    NotRunning {
+        last_seen: Option<DateTime<Utc>>,
+    },
+}
+
+/// A status file outlives its process (a crash, SIGKILL, `systemctl stop`): the
+/// screen runs only while the recorded process exists and its UI thread beat
+/// within [`ALIVE_WITHIN_SECONDS`].
+pub fn liveness(status: &Status, process_exists: bool, now: DateTime<Utc>) -> Liveness {
+    let beating = status.ui_alive_at.is_some_and(|at| now - at <= Duration::seconds(ALIVE_WITHIN_SECONDS));
+    if process_exists && beating {
+        return Liveness::Running;
+    }
+    let last_seen = [status.ui_alive_at, status.refresh_alive_at, status.last_frame_at].into_iter().flatten().max();
+    Liveness::NotRunning { last_seen: last_seen.or(Some(status.started_at)) }
+}
+
+/// Whether a process with this id exists (one of another user counts too).
+pub fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    let answer = unsafe { libc::kill(pid, 0) };
+    answer == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// The first line of `eventscreen status` for a screen that is not running.
+pub fn describe_not_running(status: &Status, last_seen: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let seen = match last_seen {
+        Some(at) => format!("last seen {} ago, {}", human_duration(now - at), at.format("%Y-%m-%d %H:%M:%S UTC")),
+        None => "never seen".into(),
+    };
+    format!(
+        "eventscreen is not running ({seen}; it was {} with pid {}); `systemctl status eventscreen` and \
+         `journalctl -u eventscreen` tell why",
+        status.version, status.pid
+    )
+}
 
 /// Healthy: this `version`, started after `since`, has shown a frame, and both
 /// the UI thread and the refresh loop have shown life recently.
@@ -164,6 +201,21 @@ mod tests {
         assert!(!is_healthy(&Status { first_frame_at: None, ..healthy() }, "0.2.0", since, now), "no frame yet");
         assert!(!is_healthy(&healthy(), "0.2.0", since, at("2026-11-23T10:05:00Z")), "heartbeats stopped");
         assert!(!is_healthy(&Status { refresh_alive_at: None, ..healthy() }, "0.2.0", since, now), "refresh loop dead");
+    }
+
+    #[test]
+    fn a_screen_runs_only_while_its_process_exists_and_beats() {
+        let now = at("2026-11-23T10:00:40Z");
+        assert_eq!(liveness(&healthy(), true, now), Liveness::Running);
+        let last_seen = Some(at("2026-11-23T10:00:30Z"));
+        assert_eq!(liveness(&healthy(), false, now), Liveness::NotRunning { last_seen }, "killed");
+        let later = at("2026-11-23T10:11:00Z");
+        assert_eq!(liveness(&healthy(), true, later), Liveness::NotRunning { last_seen }, "hung, or its pid reused");
+        let text = describe_not_running(&healthy(), last_seen, later);
+        assert!(
+            text.starts_with("eventscreen is not running (last seen 10 min ago, 2026-11-23 10:00:30 UTC"),
+            "{text}"
+        );
     }
 
     #[test]

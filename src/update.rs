@@ -68,6 +68,8 @@ pub struct UpdateOptions {
     pub target: String,
     pub health_timeout: Duration,
     pub health_poll: Duration,
+    /// How long the new release must stay healthy, drawing new frames, before it is kept.
+    pub health_span: Duration,
     /// What the health wait reads the time from.
     pub clock: crate::clock::Clock,
 }
@@ -118,23 +120,27 @@ pub async fn update(options: &UpdateOptions, restarter: &dyn Restarter) -> anyho
     install(&options.install_dir, &offered, &binary)?;
     let switched_at = options.clock.now();
     switch(&options.install_dir, &release_link(&offered))?;
-    restarter.restart().context("restarting the service on the new release")?;
-    if wait_healthy(options, &offered.to_string(), switched_at).await {
-        tracing::info!("eventscreen {offered} is running and healthy");
-        return Ok(UpdateOutcome::Updated { from: options.current_version.clone(), to: offered });
-    }
-    tracing::error!("eventscreen {offered} did not report healthy within {:?}; rolling back", options.health_timeout);
+    // A binary that dies before READY makes the restart itself fail: that is a
+    // failed release too, and is rolled back like one that never gets healthy.
+    let failure = match restarter.restart() {
+        Ok(()) if wait_healthy(options, &offered.to_string(), switched_at).await => {
+            tracing::info!("eventscreen {offered} is running and healthy");
+            return Ok(UpdateOutcome::Updated { from: options.current_version.clone(), to: offered });
+        }
+        Ok(()) => format!(
+            "did not stay healthy (drawing new frames for {:?}) within {:?}",
+            options.health_span, options.health_timeout
+        ),
+        Err(error) => format!("did not start ({error:#})"),
+    };
+    tracing::error!("eventscreen {offered} {failure}; rolling back");
     match previous {
         Some(previous) => {
             switch(&options.install_dir, &previous)?;
             restarter.restart().context("restarting the service on the previous release")?;
-            bail!(
-                "release {offered} did not become healthy within {:?}; rolled back to {}",
-                options.health_timeout,
-                previous.display()
-            )
+            bail!("release {offered} {failure}; rolled back to {}", previous.display())
         }
-        None => bail!("release {offered} did not become healthy and there is no previous release to return to"),
+        None => bail!("release {offered} {failure}, and there is no previous release to return to"),
     }
 }
 
@@ -237,14 +243,28 @@ fn switch(install_dir: &Path, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Waits until the new release proves itself: `version`, started after the
+/// switch, its process alive and beating, and one process showing new frames
+/// over at least `health_span` (a release that crashes a moment after its first
+/// frame, or restarts in a loop, never passes). False at the timeout.
 async fn wait_healthy(options: &UpdateOptions, version: &str, since: chrono::DateTime<chrono::Utc>) -> bool {
     let deadline = tokio::time::Instant::now() + options.health_timeout;
+    // The first healthy reading of the current process, and when it was taken.
+    let mut first: Option<(tokio::time::Instant, status::Status)> = None;
     while tokio::time::Instant::now() < deadline {
-        if let Ok(status) = status::read(&options.status_path) {
-            if status::is_healthy(&status, version, since, options.clock.now()) {
-                return true;
+        let reading = status::read(&options.status_path).ok().filter(|status| {
+            status::is_healthy(status, version, since, options.clock.now()) && status::process_exists(status.pid)
+        });
+        first = match (first, reading) {
+            (_, None) => None,
+            (Some((seen_at, earlier)), Some(status)) if earlier.pid == status.pid => {
+                if seen_at.elapsed() >= options.health_span && status.last_frame_at > earlier.last_frame_at {
+                    return true;
+                }
+                Some((seen_at, earlier))
             }
-        }
+            (_, Some(status)) => Some((tokio::time::Instant::now(), status)),
+        };
         tokio::time::sleep(options.health_poll).await;
     }
     false

@@ -45,6 +45,17 @@ pub struct Source {
     pub label: String,
 }
 
+impl Source {
+    /// Whether this is an example address, as in the shipped sample config
+    /// (`bibliotek.example.dk`) or the names reserved for examples (RFC 2606).
+    pub fn is_example(&self) -> bool {
+        let host = self.url.host_str().unwrap_or_default().trim_end_matches('.').to_ascii_lowercase();
+        ["example.dk", "example.com", "example.net", "example.org", "example"]
+            .iter()
+            .any(|example| host == *example || host.ends_with(&format!(".{example}")))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screen {
     /// This screen's name, matched against the events' `screen_names`.

@@ -130,3 +130,42 @@ async fn one_log_line_per_fetch_and_no_writes_when_nothing_changed() {
     assert_eq!(files(&cache_dir), before, "a 304 must not write anything");
     server.stop();
 }
+
+/// A status file outlives its screen: `eventscreen status` says "not running"
+/// and exits 1 when the recorded process is gone, and says where it looked when
+/// there is no status file at all.
+#[test]
+fn status_tells_a_dead_screen_from_a_running_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = |envs: &[(&str, &std::path::Path)], args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eventscreen"));
+        command.args(args).env_remove("RUNTIME_DIRECTORY").env_remove("XDG_RUNTIME_DIR");
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        command.output().expect("run eventscreen status")
+    };
+    let empty = dir.path().join("empty");
+    let output = status(&[("RUNTIME_DIRECTORY", &empty)], &["status"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("eventscreen is not running"), "{}", text(&output.stderr));
+
+    // The screen was killed: its pid is gone (a child that has exited).
+    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    child.wait().expect("wait");
+    let seen = at(crate::support::MONDAY_10);
+    let dead = crate::support::status_of("0.1.0", child.id(), seen, seen);
+    let runtime = dir.path().join("run");
+    eventscreen::status::write(&runtime.join("status.json"), &dead).expect("status");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(runtime.join("status.json")).expect("status file").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o644, "readable by an admin who is not root");
+    for args in [&["status"][..], &["status", "--json"]] {
+        let output = status(&[("RUNTIME_DIRECTORY", &runtime)], args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let said = text(&output.stderr);
+        assert!(said.contains("eventscreen is not running (last seen"), "{args:?}: {said}");
+        assert!(said.contains("2026-11-23 09:00:00 UTC"), "{args:?}: {said}");
+    }
+}

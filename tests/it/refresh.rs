@@ -5,8 +5,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use eventscreen::fetch::Fetcher;
+
 use crate::server::{Reply, TestServer};
-use crate::support::{config_for, refresh_loop, FEED_300, FEED_40};
+use crate::support::{at, config_for, refresh_loop, FEED_300, FEED_40, MONDAY_10};
 
 #[tokio::test]
 async fn publishes_each_round_keeps_last_good_and_stops() {
@@ -64,5 +66,61 @@ async fn stops_at_once_and_beats_while_a_fetch_hangs() {
     stop.send(true).expect("stop");
     tokio::time::timeout(Duration::from_secs(2), task).await.expect("stops promptly").expect("no panic");
     assert!(asked.elapsed() < Duration::from_secs(1), "stopped in {:?}", asked.elapsed());
+    server.stop();
+}
+
+/// A client that could not be built at start is built again by the loop, which
+/// beats meanwhile (the watchdog stays fed) and says why in the status.
+#[tokio::test]
+async fn a_client_that_could_not_be_built_is_tried_again() {
+    let server = TestServer::start(|_| Reply::json(FEED_40)).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    let health = std::sync::Arc::new(eventscreen::health::Health::default());
+    let mut refresh = refresh_loop(&config, dir.path(), Duration::from_millis(50), Some(health.clone()));
+    refresh.fetcher = Err("no TLS roots (as a test says)".into());
+    let (snapshots, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stop_receiver) = tokio::sync::watch::channel(false);
+    let task =
+        tokio::spawn(refresh.run(move |snapshot| snapshots.send(snapshot.events.len()).expect("send"), stop_receiver));
+    let count = tokio::time::timeout(Duration::from_secs(10), received.recv()).await.expect("a round").expect("open");
+    assert_eq!(count, 40, "the loop built its client and fetched");
+    assert_ne!(health.refresh_alive.load(Ordering::Relaxed), 0, "alive");
+    stop.send(true).expect("stop");
+    tokio::time::timeout(Duration::from_secs(5), task).await.expect("stops").expect("no panic");
+    server.stop();
+}
+
+/// The 24 h hold on a feed with no events is judged by the CMS's `Date`, not by
+/// the screen's clock: a clock at 1970 (then synced) or weeks ahead changes nothing.
+#[tokio::test]
+async fn an_empty_feed_is_held_by_the_cms_clock() {
+    use eventscreen::refresh::{refresh_source, RefreshMemory, SourceUpdate};
+    let answers = Arc::new(std::sync::Mutex::new(vec![
+        Reply::json(FEED_40).with_header("Date", "Mon, 23 Nov 2026 09:00:00 GMT"),
+        Reply::json(b"[]").with_header("Date", "Mon, 23 Nov 2026 09:05:00 GMT"),
+        Reply::json(b"[]").with_header("Date", "Mon, 23 Nov 2026 21:00:00 GMT"),
+        Reply::json(b"[]").with_header("Date", "Tue, 24 Nov 2026 09:10:00 GMT"),
+    ]));
+    let script = answers.clone();
+    let server = TestServer::start(move |_| script.lock().expect("lock").remove(0)).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
+    let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
+    let mut memory = RefreshMemory::default();
+    macro_rules! refresh {
+        ($now:expr) => {
+            refresh_source(&fetcher, &config.sources[0], 0, dir.path(), $now, &mut memory).await.result
+        };
+    }
+    let truth = at(MONDAY_10);
+    assert!(matches!(refresh!(truth), Ok(SourceUpdate::Updated { events: 40, .. })));
+    // The clock booted at 1970; then it is synced to a true time 12 h later.
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    assert!(matches!(refresh!(epoch), Ok(SourceUpdate::EmptyHeld { .. })), "1970: held");
+    let weeks_ahead = truth + chrono::Duration::weeks(3);
+    assert!(matches!(refresh!(weeks_ahead), Ok(SourceUpdate::EmptyHeld { .. })), "weeks ahead: still held");
+    // A day after the CMS first said `[]` (by its clock), the empty feed is believed.
+    assert!(matches!(refresh!(epoch), Ok(SourceUpdate::Updated { events: 0, .. })), "released after 24 h");
     server.stop();
 }

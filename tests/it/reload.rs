@@ -65,14 +65,18 @@ fn status(path: &Path) -> eventscreen::status::Status {
     eventscreen::status::read(path).expect("status file")
 }
 
-/// Waits until the status file's `config` starts with `prefix` and it lists
-/// `sources` sources (it is written every 10 s).
+/// Waits until the status file's `config` starts with `prefix`, it lists
+/// `sources` sources and the first frame is on screen (the file is written
+/// when these change, and every 10 s).
 #[track_caller]
 fn wait_for_status(path: &Path, prefix: &str, sources: usize) -> eventscreen::status::Status {
     let deadline = Instant::now() + Duration::from_secs(25);
     loop {
         if let Ok(current) = eventscreen::status::read(path) {
-            if current.config.starts_with(prefix) && current.sources.len() == sources {
+            if current.config.starts_with(prefix)
+                && current.sources.len() == sources
+                && current.first_frame_at.is_some()
+            {
                 return current;
             }
         }

@@ -33,7 +33,7 @@ pub fn fixture_clock() -> Clock {
 /// the config's sources every `interval`.
 pub fn refresh_loop(config: &Config, cache_dir: &Path, interval: Duration, health: Option<Arc<Health>>) -> RefreshLoop {
     RefreshLoop {
-        fetcher: Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client"),
+        fetcher: Ok(Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client")),
         config: tokio::sync::watch::channel(config.clone()).1,
         cache_dir: cache_dir.to_path_buf(),
         interval: Some(interval),
@@ -104,4 +104,29 @@ pub static MEMORY_MEASURED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_n
 /// The process's peak resident memory so far, in kB.
 pub fn peak_rss_kb() -> u64 {
     status_kb("VmHWM")
+}
+
+/// The status a screen of `version` with process `pid` writes: started (and
+/// first frame) at `started_at`, last frame and heartbeats at `frame_at`.
+pub fn status_of(
+    version: &str,
+    pid: u32,
+    started_at: DateTime<Utc>,
+    frame_at: DateTime<Utc>,
+) -> eventscreen::status::Status {
+    eventscreen::status::Status {
+        version: version.into(),
+        pid,
+        started_at,
+        first_frame_at: Some(started_at),
+        last_frame_at: Some(frame_at),
+        ui_alive_at: Some(frame_at),
+        refresh_alive_at: Some(frame_at),
+        display: "on".into(),
+        clock: "synced".into(),
+        config: "ok".into(),
+        sources: vec![],
+        cache_bytes: 0,
+        frame_png: None,
+    }
 }

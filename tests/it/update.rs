@@ -2,17 +2,18 @@
 //! service restart faked: every refusal, a good update, and a rollback.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use eventscreen::clock::Clock;
-use eventscreen::status::{self, Status};
+use eventscreen::status;
 use eventscreen::update::{update, Restarter, UpdateOptions, UpdateOutcome};
 use semver::Version;
 use sha2::{Digest, Sha256};
 
 use crate::server::{Reply, TestServer};
-use crate::support::fixture_clock;
+use crate::support::{fixture_clock, status_of};
 
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 const NEW: &[u8] = include_bytes!("../data/update/eventscreen-0.2.0");
@@ -40,38 +41,71 @@ fn manifest(version: &str, described: &[u8], minisig: Option<&str>) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({ "version": version, "targets": { TARGET: artifact } })).expect("json")
 }
 
-/// Counts restarts; when `healthy`, plays the new service by writing a healthy status.
+/// How the fake service behaves on the new release (the old one is never checked).
+#[derive(Clone, Copy, PartialEq)]
+enum Plays {
+    /// Runs and draws a new frame every few milliseconds.
+    Healthy,
+    /// Never writes a status (hangs before its first frame).
+    Silent,
+    /// `systemctl restart` fails: the binary died before READY.
+    FailsToStart,
+    /// Draws its first frame, then the process is gone.
+    CrashesAfterFirstFrame,
+    /// Its process lives, but no frame follows the first.
+    Frozen,
+}
+
+/// Counts restarts and plays the service's process by writing its status file
+/// (from a thread, as the real health task does) with this test process's pid.
 struct FakeService {
     restarts: AtomicUsize,
-    healthy_version: Option<String>,
+    plays: Plays,
+    version: String,
     status_path: PathBuf,
     /// The updater's clock: the fake plays a process starting at its "now".
     clock: Clock,
+    /// Ends the healthy writer thread when the fake is dropped.
+    stop: Arc<AtomicBool>,
 }
 
 impl Restarter for FakeService {
     fn restart(&self) -> anyhow::Result<()> {
-        self.restarts.fetch_add(1, Ordering::SeqCst);
-        if let Some(version) = &self.healthy_version {
-            let now = self.clock.now() + chrono::Duration::milliseconds(5);
-            let fresh = Status {
-                version: version.clone(),
-                pid: 4242,
-                started_at: now,
-                first_frame_at: Some(now),
-                last_frame_at: Some(now),
-                ui_alive_at: Some(now),
-                refresh_alive_at: Some(now),
-                display: "on".into(),
-                clock: "synced".into(),
-                config: "ok".into(),
-                sources: vec![],
-                cache_bytes: 0,
-                frame_png: None,
-            };
-            status::write(&self.status_path, &fresh)?;
+        if self.restarts.fetch_add(1, Ordering::SeqCst) > 0 {
+            self.stop.store(true, Ordering::SeqCst);
+            return Ok(()); // the rollback's restart, onto the old release
+        }
+        let started_at = self.clock.now() + chrono::Duration::milliseconds(5);
+        let write = |pid: u32| status::write(&self.status_path, &status_of(&self.version, pid, started_at, started_at));
+        match self.plays {
+            Plays::Silent => {}
+            Plays::FailsToStart => anyhow::bail!("systemctl restart eventscreen failed (exit status: 1)"),
+            Plays::CrashesAfterFirstFrame => {
+                // A process id that existed a moment ago and is gone now.
+                let mut child = std::process::Command::new("true").spawn()?;
+                child.wait()?;
+                write(child.id())?;
+            }
+            Plays::Frozen => write(std::process::id())?,
+            Plays::Healthy => {
+                let (stop, path, clock, version) =
+                    (self.stop.clone(), self.status_path.clone(), self.clock, self.version.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        let fresh = status_of(&version, std::process::id(), started_at, clock.now());
+                        status::write(&path, &fresh).expect("status");
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                });
+            }
         }
         Ok(())
+    }
+}
+
+impl Drop for FakeService {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
     }
 }
 
@@ -103,8 +137,9 @@ async fn setup(manifest: Vec<u8>, binary: Vec<u8>) -> Setup {
         status_path: dir.path().join("run/status.json"),
         current_version: Version::new(0, 1, 0),
         target: TARGET.into(),
-        health_timeout: Duration::from_millis(400),
+        health_timeout: Duration::from_millis(1500),
         health_poll: Duration::from_millis(20),
+        health_span: Duration::from_millis(200),
         clock: fixture_clock(),
     };
     Setup { _dir: dir, install_dir, options, server }
@@ -114,19 +149,22 @@ fn current(install_dir: &Path) -> String {
     std::fs::read_link(install_dir.join("current")).expect("current link").display().to_string()
 }
 
-fn service(setup: &Setup, healthy_version: Option<&str>) -> FakeService {
+/// A fake service that plays `plays` on release 0.2.0.
+fn service(setup: &Setup, plays: Plays) -> FakeService {
     FakeService {
         restarts: AtomicUsize::new(0),
-        healthy_version: healthy_version.map(str::to_string),
+        plays,
+        version: "0.2.0".into(),
         status_path: setup.options.status_path.clone(),
         clock: setup.options.clock,
+        stop: Arc::new(AtomicBool::new(false)),
     }
 }
 
 /// Runs an update that must be refused with `reason`, leaving everything as it was.
 async fn check_refused(manifest: Vec<u8>, binary: Vec<u8>, reason: &str) {
     let setup = setup(manifest, binary).await;
-    let fake = service(&setup, Some("0.2.0"));
+    let fake = service(&setup, Plays::Healthy);
     let error = update(&setup.options, &fake).await.expect_err("must be refused").to_string();
     assert!(error.contains(reason), "{error} !~ {reason}");
     assert_eq!(current(&setup.install_dir), "releases/0.1.0");
@@ -137,7 +175,7 @@ async fn check_refused(manifest: Vec<u8>, binary: Vec<u8>, reason: &str) {
 #[tokio::test]
 async fn good_release_is_installed_switched_and_checked() {
     let setup = setup(manifest("0.2.0", NEW, Some(NEW_SIG)), NEW.to_vec()).await;
-    let fake = service(&setup, Some("0.2.0"));
+    let fake = service(&setup, Plays::Healthy);
     let outcome = update(&setup.options, &fake).await.expect("update");
     assert_eq!(outcome, UpdateOutcome::Updated { from: Version::new(0, 1, 0), to: Version::new(0, 2, 0) });
     assert_eq!(current(&setup.install_dir), "releases/0.2.0");
@@ -147,21 +185,29 @@ async fn good_release_is_installed_switched_and_checked() {
     setup.server.stop();
 }
 
+/// Every way a new release can fail after the switch ends back on the old one.
 #[tokio::test]
-async fn release_that_never_becomes_healthy_is_rolled_back() {
-    let setup = setup(manifest("0.2.0", NEW, Some(NEW_SIG)), NEW.to_vec()).await;
-    let fake = service(&setup, None);
-    let error = update(&setup.options, &fake).await.expect_err("rolled back").to_string();
-    assert!(error.contains("did not become healthy") && error.contains("rolled back to releases/0.1.0"), "{error}");
-    assert_eq!(current(&setup.install_dir), "releases/0.1.0");
-    assert_eq!(fake.restarts.load(Ordering::SeqCst), 2, "restarted on the new, then on the old release");
-    setup.server.stop();
+async fn release_that_does_not_stay_healthy_is_rolled_back() {
+    for (plays, says) in [
+        (Plays::Silent, "did not stay healthy"),
+        (Plays::FailsToStart, "did not start (systemctl restart eventscreen failed"),
+        (Plays::CrashesAfterFirstFrame, "did not stay healthy"),
+        (Plays::Frozen, "did not stay healthy"),
+    ] {
+        let setup = setup(manifest("0.2.0", NEW, Some(NEW_SIG)), NEW.to_vec()).await;
+        let fake = service(&setup, plays);
+        let error = update(&setup.options, &fake).await.expect_err("rolled back").to_string();
+        assert!(error.contains(says) && error.contains("rolled back to releases/0.1.0"), "{error}");
+        assert_eq!(current(&setup.install_dir), "releases/0.1.0", "{says}");
+        assert_eq!(fake.restarts.load(Ordering::SeqCst), 2, "restarted on the new, then on the old release");
+        setup.server.stop();
+    }
 }
 
 #[tokio::test]
 async fn same_version_is_up_to_date() {
     let setup = setup(manifest("0.1.0", NEW, Some(NEW_SIG)), NEW.to_vec()).await;
-    let fake = service(&setup, None);
+    let fake = service(&setup, Plays::Silent);
     assert_eq!(
         update(&setup.options, &fake).await.expect("no-op"),
         UpdateOutcome::UpToDate { version: Version::new(0, 1, 0) }
@@ -236,14 +282,14 @@ async fn fresh_release_signed_by_the_minisign_tool() {
 
     let mut accepted = setup(manifest("0.2.0", NEW, Some(&signature)), NEW.to_vec()).await;
     accepted.options.public_key = key_of("fresh.pub");
-    let fake = service(&accepted, Some("0.2.0"));
+    let fake = service(&accepted, Plays::Healthy);
     let outcome = update(&accepted.options, &fake).await.expect("a freshly signed release installs");
     assert_eq!(outcome, UpdateOutcome::Updated { from: Version::new(0, 1, 0), to: Version::new(0, 2, 0) });
     accepted.server.stop();
 
     let mut refused = setup(manifest("0.2.0", NEW, Some(&signature)), NEW.to_vec()).await;
     refused.options.public_key = key_of("another.pub");
-    let fake = service(&refused, Some("0.2.0"));
+    let fake = service(&refused, Plays::Healthy);
     let error = update(&refused.options, &fake).await.expect_err("wrong pinned key").to_string();
     assert!(error.contains("signed with another key"), "{error}");
     assert_eq!(current(&refused.install_dir), "releases/0.1.0");
