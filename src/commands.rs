@@ -196,11 +196,14 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let fetcher = crate::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
-        let now = clock.now();
-        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, now, &mut Default::default()));
+        // As the screen does: the cache is dated, and an empty feed judged, by the
+        // clock only when it can be believed.
+        let (trusted, _) = clock.trusted(crate::refresh::load_cached(&config, &dir).newest_known, None);
+        let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, trusted.now, &mut Default::default()));
         // Pictures too, so a `render` after `fetch` shows what the screen would.
         let snapshot = crate::refresh::load_cached(&config, &dir);
-        let (trusted, _) = clock.trusted(snapshot.newest_known, None);
+        let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
+        let (trusted, _) = clock.trusted(snapshot.newest_known, heard);
         let file_now = clock.system_time();
         let images = crate::refresh::thumbnails_wanted(&snapshot.events, &config, trusted.now, file_now, &dir);
         runtime.block_on(crate::refresh::fetch_thumbnails(&fetcher, &dir, &images, file_now));
@@ -236,7 +239,8 @@ pub fn update(paths: &Paths, clock: Clock) -> Outcome {
             public_key,
             install_dir: settings.install_dir.clone(),
             status_path: paths.status_file(),
-            current_version: semver::Version::parse(env!("CARGO_PKG_VERSION")).context("this build's version")?,
+            current_version: semver::Version::parse(crate::update::running_version())
+                .context("this build's version")?,
             target: env!("EVENTSCREEN_TARGET").to_string(),
             health_timeout: std::time::Duration::from_secs(u64::from(settings.health_timeout_seconds)),
             health_poll: std::time::Duration::from_secs(2),

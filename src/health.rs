@@ -108,7 +108,7 @@ impl Health {
             seconds => DateTime::from_timestamp(seconds, 0),
         };
         Status {
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: crate::update::running_version().into(),
             pid: std::process::id(),
             started_at,
             first_frame_at: at(&self.first_frame),

@@ -11,7 +11,7 @@ use eventscreen::paths::{Environment, Paths};
 
 /// Shows a library's events (from its DPL CMS feed) on a TV in the foyer.
 #[derive(Parser)]
-#[command(name = "eventscreen", version, about)]
+#[command(name = "eventscreen", version = eventscreen::update::running_version(), about)]
 struct Cli {
     /// The config file [default: $EVENTSCREEN_CONFIG, else /etc/eventscreen/eventscreen.toml]
     #[arg(long, global = true, value_name = "FILE")]

@@ -113,12 +113,26 @@ pub fn describe_not_running(status: &Status, last_seen: Option<DateTime<Utc>>, n
 /// Healthy: this `version`, started after `since`, has shown a frame, and both
 /// the UI thread and the refresh loop have shown life recently.
 pub fn is_healthy(status: &Status, version: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    unhealthy_because(status, version, since, now).is_none()
+}
+
+/// Why [`is_healthy`] says no, in words for the update's log; `None` when healthy.
+pub fn unhealthy_because(status: &Status, version: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Option<String> {
     let recent = |at: Option<DateTime<Utc>>| at.is_some_and(|at| now - at <= Duration::seconds(ALIVE_WITHIN_SECONDS));
-    status.version == version
-        && status.started_at >= since
-        && status.first_frame_at.is_some()
-        && recent(status.ui_alive_at)
-        && recent(status.refresh_alive_at)
+    if status.version != version {
+        Some(format!("the running screen is version {}, not {version}", status.version))
+    } else if status.started_at < since {
+        Some(format!("the running screen started at {}, before the switch at {since}", status.started_at))
+    } else if status.first_frame_at.is_none() {
+        Some("no frame on screen yet".into())
+    } else if !recent(status.ui_alive_at) || !recent(status.refresh_alive_at) {
+        Some(format!(
+            "no recent sign of life (UI {:?}, refresh loop {:?}, now {now})",
+            status.ui_alive_at, status.refresh_alive_at
+        ))
+    } else {
+        None
+    }
 }
 
 /// The human-readable report of `eventscreen status`.

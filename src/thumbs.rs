@@ -26,6 +26,8 @@ pub const MAX_SIDE: u32 = 8192;
 pub const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
 /// Total size of the thumbnail store; the oldest go first beyond it.
 pub const MAX_STORE_BYTES: u64 = 64 * 1024 * 1024;
+/// At most this many failed pictures are remembered (the oldest are forgotten first).
+pub const MAX_FAILED_MARKERS: usize = 256;
 /// How long a failed image is left alone before it is tried again.
 const RETRY_FAILED_AFTER: Duration = Duration::from_secs(24 * 3600);
 
@@ -159,10 +161,13 @@ async fn fetch_and_store(client: &reqwest::Client, cache_dir: &Path, url: &str) 
 }
 
 /// Deletes failure markers that have expired (they hold no bytes, so the size
-/// bound alone would let them pile up as event images come and go), then the
+/// bound alone would let them pile up as event images come and go), and the
+/// oldest beyond [`MAX_FAILED_MARKERS`] (a CMS whose picture addresses change at
+/// every answer would otherwise add some at every round for a day), then the
 /// oldest files in `dir` until it holds at most `max_bytes`.
 pub fn prune(dir: &Path, max_bytes: u64, now: SystemTime) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let is_marker = |path: &Path| path.extension().is_some_and(|extension| extension == "failed");
     let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
         .flatten()
         .filter_map(|entry| {
@@ -170,13 +175,19 @@ pub fn prune(dir: &Path, max_bytes: u64, now: SystemTime) {
             Some((meta.modified().ok()?, meta.len(), entry.path()))
         })
         .filter(|(modified, _, path)| {
-            let expired = path.extension().is_some_and(|extension| extension == "failed")
-                && now.duration_since(*modified).is_ok_and(|age| age >= RETRY_FAILED_AFTER);
+            let expired = is_marker(path) && now.duration_since(*modified).is_ok_and(|age| age >= RETRY_FAILED_AFTER);
             !(expired && std::fs::remove_file(path).is_ok())
         })
         .collect();
-    let mut total: u64 = files.iter().map(|(_, size, _)| size).sum();
     files.sort();
+    let markers = files.iter().filter(|(_, _, path)| is_marker(path)).count();
+    let mut surplus = markers.saturating_sub(MAX_FAILED_MARKERS);
+    files.retain(|(_, _, path)| {
+        let remove = surplus > 0 && is_marker(path) && std::fs::remove_file(path).is_ok();
+        surplus -= usize::from(remove);
+        !remove
+    });
+    let mut total: u64 = files.iter().map(|(_, size, _)| size).sum();
     for (_, size, path) in files {
         if total <= max_bytes {
             break;

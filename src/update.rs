@@ -21,6 +21,16 @@ use url::Url;
 
 use crate::status;
 
+/// This build's version ("0.1.0"): what `--version`, the status file and the
+/// updater report. It is read through `black_box`, so its bytes stay in one
+/// place in the binary's data rather than being folded into the code that
+/// copies them; the system test makes a "newer release" of this very build by
+/// changing those bytes (tests/system/run, scenario e).
+pub fn running_version() -> &'static str {
+    static VERSION: &str = env!("CARGO_PKG_VERSION");
+    std::hint::black_box(VERSION)
+}
+
 /// The release description published beside the binaries.
 #[derive(Debug, Deserialize)]
 pub struct Manifest {
@@ -123,14 +133,16 @@ pub async fn update(options: &UpdateOptions, restarter: &dyn Restarter) -> anyho
     // A binary that dies before READY makes the restart itself fail: that is a
     // failed release too, and is rolled back like one that never gets healthy.
     let failure = match restarter.restart() {
-        Ok(()) if wait_healthy(options, &offered.to_string(), switched_at).await => {
-            tracing::info!("eventscreen {offered} is running and healthy");
-            return Ok(UpdateOutcome::Updated { from: options.current_version.clone(), to: offered });
-        }
-        Ok(()) => format!(
-            "did not stay healthy (drawing new frames for {:?}) within {:?}",
-            options.health_span, options.health_timeout
-        ),
+        Ok(()) => match wait_healthy(options, &offered.to_string(), switched_at).await {
+            Ok(()) => {
+                tracing::info!("eventscreen {offered} is running and healthy");
+                return Ok(UpdateOutcome::Updated { from: options.current_version.clone(), to: offered });
+            }
+            Err(last_seen) => format!(
+                "did not stay healthy (drawing new frames for {:?}) within {:?}: {last_seen}",
+                options.health_span, options.health_timeout
+            ),
+        },
         Err(error) => format!("did not start ({error:#})"),
     };
     tracing::error!("eventscreen {offered} {failure}; rolling back");
@@ -246,26 +258,40 @@ fn switch(install_dir: &Path, target: &Path) -> anyhow::Result<()> {
 /// Waits until the new release proves itself: `version`, started after the
 /// switch, its process alive and beating, and one process showing new frames
 /// over at least `health_span` (a release that crashes a moment after its first
-/// frame, or restarts in a loop, never passes). False at the timeout.
-async fn wait_healthy(options: &UpdateOptions, version: &str, since: chrono::DateTime<chrono::Utc>) -> bool {
+/// frame, or restarts in a loop, never passes). At the timeout, what was last seen.
+async fn wait_healthy(
+    options: &UpdateOptions,
+    version: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
     let deadline = tokio::time::Instant::now() + options.health_timeout;
     // The first healthy reading of the current process, and when it was taken.
     let mut first: Option<(tokio::time::Instant, status::Status)> = None;
+    let mut last_seen = String::from("no status file");
     while tokio::time::Instant::now() < deadline {
-        let reading = status::read(&options.status_path).ok().filter(|status| {
-            status::is_healthy(status, version, since, options.clock.now()) && status::process_exists(status.pid)
-        });
+        let reading = match status::read(&options.status_path) {
+            Ok(status) => match status::unhealthy_because(&status, version, since, options.clock.now()) {
+                Some(reason) => Err(reason),
+                None if !status::process_exists(status.pid) => Err(format!("process {} is gone", status.pid)),
+                None => Ok(status),
+            },
+            Err(error) => Err(format!("{error:#}")),
+        };
         first = match (first, reading) {
-            (_, None) => None,
-            (Some((seen_at, earlier)), Some(status)) if earlier.pid == status.pid => {
+            (_, Err(reason)) => {
+                last_seen = reason;
+                None
+            }
+            (Some((seen_at, earlier)), Ok(status)) if earlier.pid == status.pid => {
                 if seen_at.elapsed() >= options.health_span && status.last_frame_at > earlier.last_frame_at {
-                    return true;
+                    return Ok(());
                 }
+                last_seen = format!("no new frame since {:?}", status.last_frame_at);
                 Some((seen_at, earlier))
             }
-            (_, Some(status)) => Some((tokio::time::Instant::now(), status)),
+            (_, Ok(status)) => Some((tokio::time::Instant::now(), status)),
         };
         tokio::time::sleep(options.health_poll).await;
     }
-    false
+    Err(last_seen)
 }

@@ -133,3 +133,22 @@ fn fuzz_findings_make_small_thumbnails() {
         );
     }
 }
+
+/// Failure markers are bounded by count too: a CMS whose picture addresses change
+/// at every answer must not pile them up (the soak saw memory grow with them).
+#[test]
+fn failed_pictures_are_remembered_up_to_a_bound() {
+    use eventscreen::thumbs::MAX_FAILED_MARKERS;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let urls: Vec<String> = (0..MAX_FAILED_MARKERS + 10).map(|index| format!("https://x.dk/{index}.jpg")).collect();
+    for (index, url) in urls.iter().enumerate() {
+        let marker = failed_marker(dir.path(), url);
+        std::fs::create_dir_all(marker.parent().expect("thumbs")).expect("dir");
+        std::fs::write(&marker, b"").expect("marker");
+        set_modified(&marker, monday() - HOUR + Duration::from_secs(index as u64));
+    }
+    prune(&dir.path().join("thumbs"), u64::MAX, monday());
+    let kept: Vec<bool> = urls.iter().map(|url| failed_marker(dir.path(), url).exists()).collect();
+    assert!(kept[..10].iter().all(|kept| !kept), "the oldest ten are forgotten");
+    assert!(kept[10..].iter().all(|kept| *kept), "the newest {MAX_FAILED_MARKERS} are kept");
+}
