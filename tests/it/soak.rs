@@ -1,6 +1,7 @@
 //! Soak: page turns every few milliseconds through the real frame pipeline and
 //! software renderer, while the real refresh loop polls a loopback CMS whose feed
-//! changes every time, measuring the resident memory once warm and at the end.
+//! changes every time, measuring the memory once warm and at the end: the heap
+//! in use in the short form (every `cargo test`), resident memory in the long run.
 //!
 //! It runs in a child process of its own (so other tests do not move its memory).
 //! The default is a short form for every `cargo test`; the long run is
@@ -190,10 +191,27 @@ fn memory_stays_flat_over_many_page_turns_and_refreshes() {
         .find_map(|line| line.find("SOAK ").map(|start| &line[start..]))
         .unwrap_or_else(|| panic!("the soak's figures are missing:\n{stdout}"));
     println!("{line}");
-    let growth: i64 = line
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("growth_kb="))
-        .and_then(|number| number.parse().ok())
-        .expect("growth");
-    assert!(growth < 1024, "resident memory grew by {growth} kB from warm to end: {line}");
+    let field = |name: &str| -> i64 {
+        line.split_whitespace()
+            .find_map(|field| field.strip_prefix(name))
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {line}"))
+    };
+    if std::env::var_os("EVENTSCREEN_SOAK").is_some() {
+        // The long run: resident memory itself must stay flat.
+        let growth = field("growth_kb=");
+        assert!(growth < 1024, "resident memory grew by {growth} kB from warm to end: {line}");
+    } else {
+        // The short run in every `cargo test` shares the machine with the other
+        // tests; over a minute its resident memory moves by a megabyte or two
+        // with what the allocator keeps (three fresh-clone runs: +1.1, +2.0,
+        // +1.4 MB while the heap in use fell each time). What it can tell
+        // reliably is a leak: the bytes the program holds (glibc's heap in use).
+        let heap_in_use = |at: usize| -> i64 {
+            let pair = line.split_whitespace().find_map(|field| field.strip_prefix("heap_in_use_kb=")).expect("heap");
+            pair.split("->").nth(at).and_then(|number| number.parse().ok()).expect("heap figure")
+        };
+        let growth = heap_in_use(1) - heap_in_use(0);
+        assert!(growth < 1024, "the heap in use grew by {growth} kB from warm to end: {line}");
+    }
 }
