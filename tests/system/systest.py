@@ -54,7 +54,8 @@ class Guest:
         self.boots += 1
         (self.share / "state").mkdir(parents=True, exist_ok=True)
         (self.share / "go").mkdir(parents=True, exist_ok=True)
-        shutil.copy(HERE / "guest" / "lib.sh", self.share / "lib.sh")
+        for helper in ("lib.sh", "powercut.py"):
+            shutil.copy(HERE / "guest" / helper, self.share / helper)
         (self.share / "guest.sh").write_text(script)
         self.monitor_path.unlink(missing_ok=True)
         accel = ["-accel", "kvm", "-cpu", "host"] if self.kvm else ["-accel", "tcg,thread=multi", "-cpu", "max"]
@@ -117,10 +118,14 @@ class Guest:
         image.save(path)
         return image
 
-    def state(self, name: str, timeout: float) -> str:
+    def state(self, name: str, timeout: float, every: float = 0.2) -> str:
         """Waits for the guest to reach `name`; returns what it wrote there."""
         path = self.share / "state" / name
-        wait_until(lambda: path.exists() or not self.running(), timeout, f"the guest's '{name}'")
+        failed = self.share / "state" / "failed"
+        wait_until(lambda: path.exists() or failed.exists() or not self.running(), timeout, f"the guest's '{name}'",
+                   every)
+        if failed.exists() and not path.exists():
+            raise Failure(f"the guest failed before '{name}': {failed.read_text().strip()}")
         if not path.exists():
             raise Failure(f"the guest stopped before '{name}' (see {self.work}/console-{self.boots}.log)")
         return path.read_text()

@@ -62,3 +62,34 @@ copy_cache() {
   cp -a /var/cache/eventscreen "$SHARE/cache-$1"
   chmod -R a+rX "$SHARE/cache-$1"
 }
+
+# install_screen: installs the .deb as an admin would, points the config at the
+# test CMS on 127.0.0.1:8080 with one page held for 10 minutes; figures to stdout.
+install_screen() {
+  local started warnings
+  started=$(uptime_s)
+  if ! apt-get install -y -q /mnt/host/eventscreen.deb >/mnt/host/install.log 2>&1; then
+    state failed "apt-get install failed (see install.log)"
+    return 1
+  fi
+  echo "install_s=$(awk -v s="$started" -v n="$(uptime_s)" 'BEGIN { printf "%.1f", n - s }')"
+  echo "install_warnings=$(grep -ciE "warn|error" /mnt/host/install.log)"
+  sed -i -e 's|^url = .*|url = "http://127.0.0.1:8080/api/v1/events"|' \
+         -e 's|^rotate_seconds = .*|rotate_seconds = 600|' /etc/eventscreen/eventscreen.toml
+}
+
+# start_screen: systemctl start eventscreen (returns at READY) and wait for the
+# first fetch; figures to stdout.
+start_screen() {
+  local start_s fetched_s
+  start_s=$(seconds_until 120 systemctl start eventscreen) || {
+    state failed "systemctl start eventscreen: $(systemctl status eventscreen 2>&1 | tail -5)"
+    return 1
+  }
+  fetched_s=$(seconds_until 60 sh -c 'eventscreen status | grep -q "updated: "') || {
+    state failed "no feed fetched: $(eventscreen status 2>&1)"
+    return 1
+  }
+  echo "start_s=$start_s"
+  echo "fetched_s=$fetched_s"
+}
