@@ -45,6 +45,10 @@ pub struct RunOptions {
     pub size: Option<(u32, u32)>,
     /// Where the screen reads the time (the system clock, but for tests).
     pub clock: Clock,
+    /// The device directory (`/dev`) to wait in for a display before the window
+    /// opens, and to watch for the display being replaced: set when drawing
+    /// through KMS, `None` in a desktop window.
+    pub display_dev: Option<PathBuf>,
 }
 
 /// What is on screen now; lives on the UI thread.
@@ -80,6 +84,17 @@ struct Screen {
     /// The demo has no refresh loop: the UI thread beats for it, so the
     /// watchdog judges the demo by its UI alone.
     demo: bool,
+    /// With KMS: the display devices as the window opened, and when they were
+    /// last looked at again.
+    display_watch: Option<DisplayWatch>,
+    /// Why the screen stopped to start again, if it did (the display changed).
+    restart: Option<String>,
+}
+
+struct DisplayWatch {
+    dev: PathBuf,
+    at_start: crate::display::Scan,
+    looked: std::time::Instant,
 }
 
 /// How often the current frame is saved as a PNG for `eventscreen status`.
@@ -277,6 +292,23 @@ impl Screen {
         if now.timestamp().div_euclid(60) != self.shown_minute || Screen::size(window) != self.shown_size {
             self.draw(window);
         }
+        self.watch_display();
+    }
+
+    /// Every [`crate::display::POLL`]: if the display was replaced, ends the
+    /// event loop so the screen starts again on the new one (Slint cannot
+    /// change devices in a running process).
+    fn watch_display(&mut self) {
+        let Some(watch) = &mut self.display_watch else { return };
+        if watch.looked.elapsed() < crate::display::POLL || self.restart.is_some() {
+            return;
+        }
+        watch.looked = std::time::Instant::now();
+        if let Some(reason) = crate::display::changed(&watch.at_start, &crate::display::scan(&watch.dev)) {
+            tracing::warn!("the display changed: {reason}; starting again to draw on the new one");
+            self.restart = Some(reason);
+            let _ = slint::quit_event_loop();
+        }
     }
 }
 
@@ -312,7 +344,32 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         load_cached(&options.config, &options.cache_dir)
     };
     tracing::info!(events = snapshot.events.len(), "starting from the cache");
-    let window = MainWindow::new().context("opening the window (is a display available?)")?;
+    let health = Arc::new(Health::default());
+    let (stop_sender, stop) = watch::channel(false);
+    let health_task = runtime.spawn(run_health(
+        health.clone(),
+        options.cache_dir.clone(),
+        options.paths.status_file(),
+        HEALTH_EVERY,
+        options.clock,
+        stop.clone(),
+    ));
+    let stop_all = |result| {
+        let _ = stop_sender.send(true);
+        let _ = runtime.block_on(health_task);
+        result
+    };
+    let display_watch = match &options.display_dev {
+        Some(dev) => match wait_for_display(dev, &health, options.clock, runtime) {
+            Some(at_start) => Some(DisplayWatch { dev: dev.clone(), at_start, looked: std::time::Instant::now() }),
+            None => return stop_all(Ok(())),
+        },
+        None => None,
+    };
+    let window = match MainWindow::new().context("opening the window (is a display available?)") {
+        Ok(window) => window,
+        Err(error) => return stop_all(Err(error)),
+    };
     if let Some((width, height)) = options.size {
         window.window().set_size(slint::PhysicalSize::new(width, height));
     }
@@ -320,12 +377,10 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         window.window().set_fullscreen(true);
     }
     let rotate_every = Duration::from_secs(u64::from(options.config.schedule.rotate_seconds));
-    let health = Arc::new(Health::default());
     Health::beat(&health.ui_alive, options.clock.now());
     if options.demo {
         Health::beat(&health.refresh_alive, options.clock.now());
     }
-    let status_path = options.paths.status_file();
     match (&options.config_problem, options.configured) {
         (Some(problem), true) => {
             health.set_config_state(format!("broken; the screen runs on the last good config: {problem}"));
@@ -355,6 +410,8 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         clock: options.clock,
         config_path: options.paths.config.clone(),
         demo: options.demo,
+        display_watch,
+        restart: None,
     }));
     screen.borrow_mut().draw(&window);
     SCREEN.with(|cell| *cell.borrow_mut() = Some(screen.clone()));
@@ -375,7 +432,6 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         }
     });
 
-    let (stop_sender, stop) = watch::channel(false);
     let (config_sender, configs) = watch::channel(options.config.clone());
     let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, configs, stop.clone()));
     let watcher = options.config_path.as_ref().map(|path| {
@@ -399,14 +455,6 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
             stop.clone(),
         ))
     });
-    let health_task = runtime.spawn(run_health(
-        health,
-        options.cache_dir.clone(),
-        status_path,
-        HEALTH_EVERY,
-        options.clock,
-        stop.clone(),
-    ));
     let signals = runtime.spawn(quit_on_signal(stop));
     let weak = window.as_weak();
     let _ = slint::invoke_from_event_loop(move || {
@@ -418,15 +466,62 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
             });
         }
     });
-    let result = window.run().map_err(|error| anyhow!("running the window: {error}"));
+    let mut result = window.run().map_err(|error| anyhow!("running the window: {error}"));
+    if let Some(reason) = screen.borrow_mut().restart.take() {
+        // Exits with a failure, so systemd (Restart=always) starts the screen again.
+        result = Err(anyhow!("the display changed ({reason}); the screen must start again to draw on it"));
+    }
     let _ = stop_sender.send(true);
     for handle in refresher.into_iter().chain(watcher) {
         let _ = runtime.block_on(handle);
     }
-    let _ = runtime.block_on(health_task);
     signals.abort();
     SCREEN.with(|cell| cell.borrow_mut().take());
-    result
+    stop_all(result)
+}
+
+/// Waits until a display device can be opened (see [`crate::display`]): the
+/// watchdog fed, the reason logged once and shown in the status, READY sent so
+/// systemd does not time the start out. `None` when asked to stop meanwhile.
+fn wait_for_display(
+    dev: &std::path::Path,
+    health: &Arc<Health>,
+    clock: Clock,
+    runtime: &tokio::runtime::Runtime,
+) -> Option<crate::display::Scan> {
+    let started = std::time::Instant::now();
+    let mut waited = false;
+    let outcome = runtime.block_on(crate::display::wait_for_display(
+        dev,
+        crate::display::POLL,
+        |reason| {
+            waited = true;
+            tracing::warn!("{reason}; the schedule appears as soon as a display can be opened");
+            health.set_display_waiting(Some(reason.to_string()));
+            let status = format!("Waiting for a display: {reason}");
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(&status)]);
+        },
+        || {
+            // Waiting is this process doing its job: the watchdog stays fed.
+            Health::beat(&health.ui_alive, clock.now());
+            Health::beat(&health.refresh_alive, clock.now());
+        },
+        stop_signal(),
+    ));
+    match outcome {
+        crate::display::Waited::Ready(scan) => {
+            if waited {
+                tracing::info!("display ready after {} s: {}", started.elapsed().as_secs(), scan.describe());
+                health.set_display_waiting(None);
+                let _ = sd_notify::notify(&[sd_notify::NotifyState::Status("Showing the schedule")]);
+            }
+            Some(scan)
+        }
+        crate::display::Waited::Stopped => {
+            tracing::info!("stopping");
+            None
+        }
+    }
 }
 
 /// Starts the refresh loop on the runtime; each new snapshot is handed to the UI thread.
@@ -475,7 +570,8 @@ thread_local! {
     static SCREEN: RefCell<Option<Rc<RefCell<Screen>>>> = const { RefCell::new(None) };
 }
 
-async fn quit_on_signal(mut stop: watch::Receiver<bool>) {
+/// Resolves when the process is asked to stop (SIGTERM from systemd, or Ctrl-C).
+async fn stop_signal() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -487,6 +583,12 @@ async fn quit_on_signal(mut stop: watch::Receiver<bool>) {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate => {}
+    }
+}
+
+async fn quit_on_signal(mut stop: watch::Receiver<bool>) {
+    tokio::select! {
+        _ = stop_signal() => {}
         _ = stop.wait_for(|stop| *stop) => return,
     }
     tracing::info!("stopping");

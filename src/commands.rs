@@ -132,6 +132,7 @@ pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock:
         windowed,
         size,
         clock,
+        display_dev: paths.display_dev.clone(),
     };
     run_screen(options, &runtime).into()
 }
@@ -300,5 +301,24 @@ pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
     match parse() {
         Some((width, height)) if (320..=7680).contains(&width) && (320..=7680).contains(&height) => Ok((width, height)),
         _ => Err(anyhow!("--size {text}: use WIDTHxHEIGHT, e.g. 1920x1080 or 1080x1920")),
+    }
+}
+
+/// `eventscreen console graphics|text`: the current virtual terminal's mode (see [`crate::console`]).
+pub fn console(graphics: bool) -> Outcome {
+    let tty = Path::new(crate::console::CURRENT_VT);
+    match crate::console::set_mode(tty, graphics) {
+        Ok(true) => {
+            tracing::info!(
+                "console {}",
+                if graphics { "in graphics mode, cursor hidden" } else { "back in text mode" }
+            );
+            Outcome::Success
+        }
+        Ok(false) => {
+            tracing::info!("no virtual terminal ({} does not exist); nothing to do", tty.display());
+            Outcome::Success
+        }
+        Err(error) => Outcome::Failure(error),
     }
 }

@@ -30,6 +30,8 @@ pub struct Health {
     pub clock: Mutex<String>,
     /// "ok", or what is wrong with the config file and what runs instead.
     pub config: Mutex<String>,
+    /// Why the screen is dark while it waits for a display device, if it is.
+    pub display_waiting: Mutex<Option<String>>,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -47,12 +49,18 @@ impl Default for Health {
             frame_png: Mutex::new(None),
             clock: Mutex::new("not judged yet".into()),
             config: Mutex::new("ok".into()),
+            display_waiting: Mutex::new(None),
             changed: tokio::sync::Notify::new(),
         }
     }
 }
 
 impl Health {
+    pub fn set_display_waiting(&self, reason: Option<String>) {
+        *self.display_waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = reason;
+        self.changed.notify_one();
+    }
+
     pub fn set_config_state(&self, text: String) {
         *self.config.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
         self.changed.notify_one();
@@ -115,7 +123,11 @@ impl Health {
             last_frame_at: at(&self.last_frame),
             ui_alive_at: at(&self.ui_alive),
             refresh_alive_at: at(&self.refresh_alive),
-            display: if self.display_on.load(Ordering::Relaxed) { "on" } else { "off by schedule" }.into(),
+            display: match self.display_waiting.lock().ok().and_then(|waiting| waiting.clone()) {
+                Some(reason) => format!("waiting: {reason}"),
+                None if self.display_on.load(Ordering::Relaxed) => "on".into(),
+                None => "off by schedule".into(),
+            },
             clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
             config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),

@@ -61,11 +61,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Switch the text console under the screen to graphics mode (or back to text);
+    /// run as root by the service before it starts and after it stops
+    #[command(hide = true)]
+    Console {
+        #[arg(value_enum)]
+        mode: ConsoleMode,
+    },
     /// Check a config file and print every problem
     CheckConfig {
         /// [default: as --config]
         file: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ConsoleMode {
+    Graphics,
+    Text,
 }
 
 fn main() -> ExitCode {
@@ -84,6 +97,7 @@ fn main() -> ExitCode {
         Command::Fetch => commands::fetch(&paths, clock),
         Command::Update => commands::update(&paths, clock),
         Command::Status { json } => commands::status(&paths, json, clock),
+        Command::Console { mode } => commands::console(matches!(mode, ConsoleMode::Graphics)),
         Command::CheckConfig { file } => commands::check_config(file.as_deref().unwrap_or(&paths.config)),
     };
     match outcome {

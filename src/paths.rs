@@ -25,6 +25,9 @@ pub struct Paths {
     pub cache_dir: PathBuf,
     /// In RAM (tmpfs): the status file and the frame PNG.
     pub runtime_dir: PathBuf,
+    /// The device directory to find the display in when drawing through KMS
+    /// (`/dev`); `None` in a desktop window.
+    pub display_dev: Option<PathBuf>,
 }
 
 /// What the paths are resolved from: the environment and which directories exist.
@@ -56,7 +59,9 @@ impl Paths {
     ///   exists (an operator's `eventscreen fetch` on an installed screen), else the user's cache;
     /// - runtime: `$RUNTIME_DIRECTORY` (systemd), else [`SYSTEM_RUNTIME_DIR`] when it
     ///   exists (the update unit, `eventscreen status` from any shell), else
-    ///   `$XDG_RUNTIME_DIR/eventscreen`, else the temp dir's `eventscreen`.
+    ///   `$XDG_RUNTIME_DIR/eventscreen`, else the temp dir's `eventscreen`;
+    /// - display devices: `/dev` when Slint draws through KMS (`$SLINT_BACKEND`
+    ///   is `linuxkms…`, or unset in a build with KMS only).
     pub fn resolve(config: Option<&Path>, env: &Environment<'_>) -> Paths {
         let first = |name: &str| {
             (env.var)(name)
@@ -75,12 +80,20 @@ impl Paths {
             .or_else(|| system(SYSTEM_RUNTIME_DIR))
             .or_else(|| first("XDG_RUNTIME_DIR").map(|dir| dir.join("eventscreen")))
             .unwrap_or_else(|| env.temp_dir.join("eventscreen"));
-        Paths { config, cache_dir, runtime_dir }
+        let backend = (env.var)("SLINT_BACKEND");
+        let display_dev = draws_through_kms(backend.as_deref(), cfg!(feature = "kms"), cfg!(feature = "winit"))
+            .then(|| PathBuf::from("/dev"));
+        Paths { config, cache_dir, runtime_dir, display_dev }
     }
 
     /// Everything under one directory (tests, the demo): config, cache and runtime.
     pub fn under(dir: &Path) -> Paths {
-        Paths { config: dir.join("eventscreen.toml"), cache_dir: dir.join("cache"), runtime_dir: dir.join("run") }
+        Paths {
+            config: dir.join("eventscreen.toml"),
+            cache_dir: dir.join("cache"),
+            runtime_dir: dir.join("run"),
+            display_dev: None,
+        }
     }
 
     /// The copy of the last config that loaded: beside the cache (`/var/cache/eventscreen`
@@ -105,9 +118,30 @@ impl Paths {
     }
 }
 
+/// Whether Slint will draw through KMS, given `$SLINT_BACKEND` and the backends built in.
+fn draws_through_kms(backend: Option<&std::ffi::OsStr>, kms_built: bool, winit_built: bool) -> bool {
+    kms_built
+        && match backend {
+            Some(backend) => backend.to_string_lossy().starts_with("linuxkms"),
+            None => !winit_built,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kms_is_chosen_by_the_environment_or_by_being_the_only_backend() {
+        use std::ffi::OsStr;
+        // The shipped unit: a KMS-only build with SLINT_BACKEND=linuxkms.
+        assert!(draws_through_kms(Some(OsStr::new("linuxkms")), true, false));
+        assert!(draws_through_kms(Some(OsStr::new("linuxkms-software")), true, true));
+        assert!(draws_through_kms(None, true, false));
+        assert!(!draws_through_kms(None, true, true));
+        assert!(!draws_through_kms(Some(OsStr::new("winit")), true, true));
+        assert!(!draws_through_kms(Some(OsStr::new("linuxkms")), false, true));
+    }
 
     fn resolve(vars: &[(&str, &str)], dirs: &[&str], config: Option<&str>) -> Paths {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();

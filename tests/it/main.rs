@@ -5,6 +5,7 @@ mod cache;
 mod cli;
 mod clock;
 mod config;
+mod display;
 mod faults;
 mod fetch;
 mod images;

@@ -49,8 +49,10 @@ class Guest:
             check=True,
         )
 
-    def boot(self, script: str):
-        """Powers the machine on with `script` as this boot's guest.sh."""
+    def boot(self, script: str, gpu: str = "virtio-gpu-pci", kernel_args: str = ""):
+        """Powers the machine on with `script` as this boot's guest.sh. `gpu`: the
+        display device (virtio-gpu-pci: KMS only; virtio-vga: also a VGA BIOS, so a
+        `vga=` kernel argument gives a firmware framebuffer first)."""
         self.boots += 1
         (self.share / "state").mkdir(parents=True, exist_ok=True)
         (self.share / "go").mkdir(parents=True, exist_ok=True)
@@ -62,11 +64,11 @@ class Guest:
         command = [
             "qemu-system-x86_64", *accel, "-smp", "2", "-m", str(self.memory_mb),
             "-kernel", str(self.image_dir / "vmlinuz"), "-initrd", str(self.image_dir / "initrd.img"),
-            "-append", "root=/dev/vda rw console=ttyS0,115200 quiet",
+            "-append", f"root=/dev/vda rw console=ttyS0,115200 quiet {kernel_args}".strip(),
             "-drive", f"file={self.overlay},if=virtio,format=qcow2",
             "-virtfs", f"local,path={self.share},mount_tag=host0,security_model=none,id=host0",
             "-nic", "none",
-            "-vga", "none", "-device", "virtio-gpu-pci,xres=1920,yres=1080",
+            "-vga", "none", "-device", f"{gpu},xres=1920,yres=1080",
             "-display", "none",
             "-serial", f"file:{self.work / f'console-{self.boots}.log'}",
             "-monitor", f"unix:{self.monitor_path},server=on,wait=off",

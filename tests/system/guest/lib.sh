@@ -93,3 +93,17 @@ start_screen() {
   echo "start_s=$start_s"
   echo "fetched_s=$fetched_s"
 }
+
+# The display devices the screen's process has open or mapped now (e.g. "/dev/dri/card0").
+open_displays() {
+  local pid
+  pid=$(main_pid)
+  { ls -l "/proc/$pid/fd"; cat "/proc/$pid/maps"; } 2>/dev/null | grep -oE '/dev/(dri/card|fb)[0-9]+' | sort -u |
+    tr '\n' ' '
+}
+
+# Lines the screen's unit wrote to the journal in this boot.
+journal_lines() { journalctl -u eventscreen -b --no-pager -o cat | wc -l; }
+
+# Seconds (with decimals) since START (an uptime_s value).
+since() { awk -v s="$1" -v n="$(uptime_s)" 'BEGIN { printf "%.1f", n - s }'; }
