@@ -87,7 +87,9 @@ pub fn write_atomic_readable(path: &Path, bytes: &[u8]) -> Result<(), CacheError
     write_atomic_mode(path, bytes, Some(0o644))
 }
 
-fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), CacheError> {
+/// As [`write_atomic`], with the file's mode set before its content is written
+/// (`None`: as the umask gives), so the mode is as durable as the content.
+pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), CacheError> {
     use std::os::unix::fs::PermissionsExt;
     let fail = |source| CacheError::Write { path: path.to_path_buf(), source };
     let dir = path.parent().unwrap_or(Path::new("."));

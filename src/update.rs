@@ -224,11 +224,13 @@ fn release_link(version: &Version) -> PathBuf {
 /// Writes the binary to `releases/<version>/eventscreen` (atomically, executable)
 /// and checks that it runs on this machine.
 fn install(install_dir: &Path, version: &Version, binary: &[u8]) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     let dir = install_dir.join(release_link(version));
     let path = dir.join("eventscreen");
-    crate::cache::write_atomic(&path, binary)?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    // Executable from the start (a chmod after the rename could be lost in a power
+    // cut, leaving `current` pointing at a file that cannot run).
+    crate::cache::write_atomic_mode(&path, binary, Some(0o755))?;
+    // And the new directory's entry in releases/ durable before `current` may point into it.
+    std::fs::File::open(dir.parent().unwrap_or(install_dir))?.sync_all()?;
     let output = std::process::Command::new(&path)
         .arg("--version")
         .output()

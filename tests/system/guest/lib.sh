@@ -63,20 +63,27 @@ copy_cache() {
   chmod -R a+rX "$SHARE/cache-$1"
 }
 
-# install_screen: installs the .deb as an admin would, points the config at the
-# test CMS on 127.0.0.1:8080 with one page held for 10 minutes; figures to stdout.
-install_screen() {
-  local started warnings
+# install_package: installs the .deb as an admin would; figures to stdout.
+install_package() {
+  local started
   started=$(uptime_s)
   if ! apt-get install -y -q /mnt/host/eventscreen.deb >/mnt/host/install.log 2>&1; then
     state failed "apt-get install failed (see install.log)"
     return 1
   fi
-  echo "install_s=$(awk -v s="$started" -v n="$(uptime_s)" 'BEGIN { printf "%.1f", n - s }')"
+  echo "install_s=$(since "$started")"
   echo "install_warnings=$(grep -ciE "warn|error" /mnt/host/install.log)"
+}
+
+# configure_screen: points the config at the test CMS on 127.0.0.1:8080, one page
+# held for 10 minutes.
+configure_screen() {
   sed -i -e 's|^url = .*|url = "http://127.0.0.1:8080/api/v1/events"|' \
          -e 's|^rotate_seconds = .*|rotate_seconds = 600|' /etc/eventscreen/eventscreen.toml
+  sync /etc/eventscreen/eventscreen.toml
 }
+
+install_screen() { install_package && configure_screen; }
 
 # start_screen: systemctl start eventscreen (returns at READY) and wait for the
 # first fetch; figures to stdout.
