@@ -6,9 +6,9 @@ mod support;
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use eventscreen::demo::demo_config;
-use eventscreen::paginate::{layout_for, paginate};
-use eventscreen::schedule::{schedule, Filter};
+use eventscreen::domain::demo::demo_config;
+use eventscreen::domain::paginate::{layout_for, paginate};
+use eventscreen::domain::schedule::{schedule, Filter};
 
 const SIZES: [usize; 3] = [50, 500, 5000];
 
@@ -35,12 +35,12 @@ fn parse_filter_paginate(bencher: Bencher, events: usize) {
     let now = support::at("2026-11-23T10:00:00+01:00");
     let layout = layout_for(1920, 1080, &config.screen);
     bencher.counter(BytesCount::of_slice(&bytes)).bench(|| {
-        let feed = eventscreen::feed::parse_feed(black_box(&bytes), 0).expect("feed");
+        let feed = eventscreen::domain::feed::parse_feed(black_box(&bytes), 0).expect("feed");
         let shown = schedule(&feed.events, &filter, now, config.screen.timezone);
         let pages = paginate(&shown, &layout);
-        let rows = pages
-            .first()
-            .map(|page| eventscreen::present::rows(page, now, config.screen.timezone, config.screen.language, true));
+        let rows = pages.first().map(|page| {
+            eventscreen::domain::present::rows(page, now, config.screen.timezone, config.screen.language, true)
+        });
         black_box((pages.len(), rows))
     });
 }
@@ -50,18 +50,18 @@ fn parse_filter_paginate(bencher: Bencher, events: usize) {
 fn page_turn(bencher: Bencher, events: usize) {
     let bytes = support::feed(events);
     let config = demo_config();
-    let parsed = eventscreen::feed::parse_feed(&bytes, 0).expect("feed").events;
+    let parsed = eventscreen::domain::feed::parse_feed(&bytes, 0).expect("feed").events;
     let now = support::at("2026-11-23T10:00:00+01:00");
     bencher.bench(|| {
-        let request = eventscreen::frame::FrameRequest {
+        let request = eventscreen::domain::frame::FrameRequest {
             events: &parsed,
             config: &config,
             last_success: Some(now),
             now,
-            clock: eventscreen::trust::ClockTrust::Synced,
+            clock: eventscreen::domain::trust::ClockTrust::Synced,
             size: (1920, 1080),
             page_index: 1,
         };
-        black_box(eventscreen::frame::build_frame(&request))
+        black_box(eventscreen::domain::frame::build_frame(&request))
     });
 }

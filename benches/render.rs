@@ -7,8 +7,8 @@ mod support;
 use std::cell::RefCell;
 
 use divan::{black_box, Bencher};
-use eventscreen::demo::{demo_config, demo_events};
-use eventscreen::frame::{build_frame, FrameRequest};
+use eventscreen::domain::demo::{demo_config, demo_events};
+use eventscreen::domain::frame::{build_frame, FrameRequest};
 use eventscreen::ui::headless::HeadlessRenderer;
 use eventscreen::ui::pictures::Pictures;
 
@@ -30,7 +30,7 @@ fn render_page(bencher: Bencher, size: (u32, u32)) {
         config: &config,
         last_success: Some(now),
         now,
-        clock: eventscreen::trust::ClockTrust::Synced,
+        clock: eventscreen::domain::trust::ClockTrust::Synced,
         size,
         page_index: 0,
     });
@@ -62,7 +62,7 @@ fn picture_decode_and_resize(bencher: Bencher) {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&photo).expect("encode");
     bencher.bench(|| {
-        let decoded = eventscreen::thumbs::decode_limited(black_box(&jpeg)).expect("decode");
-        black_box(eventscreen::thumbs::make_thumb(&decoded))
+        let decoded = eventscreen::edges::thumbs::decode_limited(black_box(&jpeg)).expect("decode");
+        black_box(eventscreen::edges::thumbs::make_thumb(&decoded))
     });
 }

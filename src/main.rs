@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use eventscreen::clock::Clock;
-use eventscreen::commands::{self, Outcome};
-use eventscreen::paths::{Environment, Paths};
+use eventscreen::cli::commands::{self, Outcome};
+use eventscreen::edges::clock::Clock;
+use eventscreen::edges::paths::{Environment, Paths};
 
 /// Shows a library's events (from its DPL CMS feed) on a TV in the foyer.
 #[derive(Parser)]
-#[command(name = "eventscreen", version = eventscreen::update::running_version(), about)]
+#[command(name = "eventscreen", version = eventscreen::edges::update::running_version(), about)]
 struct Cli {
     /// The config file [default: $EVENTSCREEN_CONFIG, else /etc/eventscreen/eventscreen.toml]
     #[arg(long, global = true, value_name = "FILE")]

@@ -2,7 +2,7 @@
 //! line number inside the file, never a panic.
 #![no_main]
 
-use eventscreen::config::parse::parse;
+use eventscreen::domain::config::parse::parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

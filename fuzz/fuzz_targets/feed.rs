@@ -5,10 +5,10 @@
 #![no_main]
 
 use chrono::{DateTime, Utc};
-use eventscreen::demo::demo_config;
-use eventscreen::feed::parse_feed;
-use eventscreen::frame::{build_frame, FrameRequest};
-use eventscreen::trust::ClockTrust;
+use eventscreen::domain::demo::demo_config;
+use eventscreen::domain::feed::parse_feed;
+use eventscreen::domain::frame::{build_frame, FrameRequest};
+use eventscreen::domain::trust::ClockTrust;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! make a thumbnail.
 #![no_main]
 
-use eventscreen::thumbs::{decode_limited, make_thumb};
+use eventscreen::edges::thumbs::{decode_limited, make_thumb};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::frame::{Display, Frame};
-use crate::present::{self, Row};
+use crate::domain::frame::{Display, Frame};
+use crate::domain::present::{self, Row};
 use crate::ui::pictures::Pictures;
 use crate::ui::{BadgeKind, EventRow, MainWindow, ScheduleAdapter, Theme};
 
@@ -25,7 +25,7 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     adapter.set_page_count(to_int(frame.page_count));
     adapter.set_rows_per_page(to_int(frame.layout.rows_per_page));
     adapter.set_display_off(frame.display != Display::On);
-    adapter.set_dim(matches!(frame.display, Display::Off(crate::config::OffHours::Dim)));
+    adapter.set_dim(matches!(frame.display, Display::Off(crate::domain::config::OffHours::Dim)));
     let logo = frame.logo.as_deref().and_then(|path| pictures.logo(path));
     adapter.set_has_logo(logo.is_some());
     if let Some(logo) = logo {

@@ -11,7 +11,7 @@ use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferTyp
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize, PlatformError, Rgb8Pixel};
 
-use crate::frame::Frame;
+use crate::domain::frame::Frame;
 use crate::ui::bridge::show_frame;
 use crate::ui::pictures::Pictures;
 use crate::ui::MainWindow;

@@ -1,6 +1,7 @@
 //! The Slint side: code generated from `ui/main.slint`, the bridge that copies a
-//! [`crate::frame::Frame`] into it, and the headless renderer behind `render`.
+//! [`crate::domain::frame::Frame`] into it, and the headless renderer behind `render`.
 
+pub mod app;
 pub mod bridge;
 pub mod headless;
 pub mod pictures;

@@ -32,7 +32,7 @@ impl Pictures {
         bounded(&mut self.thumbs);
         self.thumbs
             .entry(url.to_string())
-            .or_insert_with(|| crate::thumbs::load_thumb(cache_dir, url).map(|thumb| rgb_image(&thumb)))
+            .or_insert_with(|| crate::edges::thumbs::load_thumb(cache_dir, url).map(|thumb| rgb_image(&thumb)))
             .clone()
     }
 
@@ -55,7 +55,7 @@ impl Pictures {
         if self.logo.as_ref().is_none_or(|(loaded, _)| loaded != path) {
             let image = std::fs::read(path)
                 .map_err(anyhow::Error::from)
-                .and_then(|bytes| crate::thumbs::decode_limited(&bytes))
+                .and_then(|bytes| crate::edges::thumbs::decode_limited(&bytes))
                 .map(|image| {
                     let rgba = image.to_rgba8();
                     let buffer = SharedPixelBuffer::clone_from_slice(rgba.as_raw(), rgba.width(), rgba.height());

@@ -1,6 +1,6 @@
 //! The disk cache: atomic replacement and refusal of damaged files.
 
-use eventscreen::cache::{feed_path, read_feed, write_feed, CacheError, CacheMeta};
+use eventscreen::edges::cache::{feed_path, read_feed, write_feed, CacheError, CacheMeta};
 
 const URL: &str = "https://bibliotek.example.dk/api/v1/events";
 

@@ -2,9 +2,9 @@
 //! cache; with the server gone, `render` still shows the same events, and `fetch`
 //! fails clearly without touching the cache.
 
-use eventscreen::config::load::load;
-use eventscreen::refresh::load_cached;
-use eventscreen::schedule::{schedule, Filter};
+use eventscreen::domain::schedule::{schedule, Filter};
+use eventscreen::edges::refresh::load_cached;
+use eventscreen::edges::reload::load;
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_text, eventscreen, text, write_config, FEED_300};
@@ -65,14 +65,14 @@ async fn fetch_then_offline_render() {
         .all(|item| !early.iter().any(|old| old.event.id == item.event.id && old.event.end <= late_instant)));
 
     // The server is gone: fetch fails with a message and leaves the cache alone.
-    let before =
-        std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
+    let before = std::fs::read(eventscreen::edges::cache::feed_path(&cache_dir, config.sources[0].url.as_str()))
+        .expect("cache file");
     let failed = run(vec!["--config".into(), config_arg, "fetch".into()]).await;
     assert_eq!(failed.status.code(), Some(1));
     let stderr = text(&failed.stderr);
     assert!(stderr.contains("1 of 1 source(s) failed; the cache keeps their last good feed"), "{stderr}");
-    let after =
-        std::fs::read(eventscreen::cache::feed_path(&cache_dir, config.sources[0].url.as_str())).expect("cache file");
+    let after = std::fs::read(eventscreen::edges::cache::feed_path(&cache_dir, config.sources[0].url.as_str()))
+        .expect("cache file");
     assert_eq!(before, after);
 }
 
@@ -156,7 +156,7 @@ fn status_tells_a_dead_screen_from_a_running_one() {
     let seen = at(crate::support::MONDAY_10);
     let dead = crate::support::status_of("0.1.0", child.id(), seen, seen);
     let runtime = dir.path().join("run");
-    eventscreen::status::write(&runtime.join("status.json"), &dead).expect("status");
+    eventscreen::edges::status::write(&runtime.join("status.json"), &dead).expect("status");
     let mode = std::os::unix::fs::PermissionsExt::mode(
         &std::fs::metadata(runtime.join("status.json")).expect("status file").permissions(),
     );

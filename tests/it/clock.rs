@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use eventscreen::fetch::Fetcher;
-use eventscreen::frame::{build_frame, FrameRequest};
-use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory};
-use eventscreen::trust::{assess, ClockEvidence, ClockTrust};
+use eventscreen::domain::frame::{build_frame, FrameRequest};
+use eventscreen::domain::trust::{assess, ClockEvidence, ClockTrust};
+use eventscreen::edges::fetch::Fetcher;
+use eventscreen::edges::refresh::{load_cached, refresh_all, RefreshMemory};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, FEED_300};
@@ -60,8 +60,9 @@ async fn the_cms_date_stands_in_for_a_wrong_boot_clock() {
         let (verdict, frame) = frame_at(system, true);
         assert_eq!(verdict.trust, ClockTrust::Suspect, "{name}");
         assert!((verdict.now - truth).num_seconds().abs() < 60, "{name}: scheduled by {}", verdict.now);
-        let titles =
-            |frame: &eventscreen::frame::Frame| frame.rows.iter().map(|row| row.title.clone()).collect::<Vec<_>>();
+        let titles = |frame: &eventscreen::domain::frame::Frame| {
+            frame.rows.iter().map(|row| row.title.clone()).collect::<Vec<_>>()
+        };
         assert_eq!(titles(&frame), titles(&correct), "{name}: the same events as with the right clock");
         assert_eq!(frame.rows[0].day, "Mandag 23. november", "{name}");
         assert_eq!(frame.header.clock, "", "{name}");

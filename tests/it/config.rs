@@ -6,7 +6,7 @@ use crate::support::{eventscreen, text};
 fn sample_config_is_valid_and_documents_every_section() {
     let sample =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/eventscreen.toml")).expect("sample");
-    let config = eventscreen::config::parse::parse(&sample).expect("the sample config parses");
+    let config = eventscreen::domain::config::parse::parse(&sample).expect("the sample config parses");
     assert_eq!(config.library.name, "Hovedbiblioteket");
     for section in [
         "[library]",

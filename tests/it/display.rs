@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use eventscreen::display::{scan, wait_for_display, Kind, Waited};
+use eventscreen::edges::display::{scan, wait_for_display, Kind, Waited};
 
 #[tokio::test]
 async fn the_screen_waits_for_a_display_and_starts_when_one_appears() {

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventscreen::cache::read_feed;
-use eventscreen::fetch::Fetcher;
-use eventscreen::health::Health;
-use eventscreen::refresh::{load_cached, refresh_all, RefreshMemory, SourceUpdate};
+use eventscreen::edges::cache::read_feed;
+use eventscreen::edges::fetch::Fetcher;
+use eventscreen::edges::health::Health;
+use eventscreen::edges::refresh::{load_cached, refresh_all, RefreshMemory, SourceReport, SourceUpdate};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};
@@ -258,7 +258,7 @@ async fn run_fault(fault: Fault) -> String {
     let took = started.elapsed();
     let grew_mb = peak_rss_kb().saturating_sub(hwm_before) / 1024;
     let health = Health::default();
-    health.record(&config, &reports, now);
+    health.record(&config, &reports.iter().map(SourceReport::outcome).collect::<Vec<_>>(), now);
     let status = health.sources.lock().expect("lock")[0].last_result.clone();
     let cache_after = read_feed(dir.path(), &url).expect("the cache is never damaged").expect("still cached");
     let events_after = load_cached(&config, dir.path()).events;

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use eventscreen::cache::read_feed;
-use eventscreen::fetch::Fetcher;
-use eventscreen::refresh::{refresh_source, SourceUpdate};
+use eventscreen::edges::cache::read_feed;
+use eventscreen::edges::fetch::Fetcher;
+use eventscreen::edges::refresh::{refresh_source, SourceUpdate};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, FEED_300, FEED_40, MONDAY_10};
@@ -18,7 +18,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Refreshes the config's only source once.
-async fn refresh(config: &eventscreen::config::Config, dir: &std::path::Path) -> Result<SourceUpdate, String> {
+async fn refresh(config: &eventscreen::domain::config::Config, dir: &std::path::Path) -> Result<SourceUpdate, String> {
     let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
     refresh_source(&fetcher, &config.sources[0], 0, dir, now(), &mut Default::default()).await.result
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use eventscreen::thumbs::{
+use eventscreen::edges::thumbs::{
     failed_marker, fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH,
 };
 
@@ -115,8 +115,8 @@ fn fuzz_findings_make_small_thumbnails() {
         }
         let bytes = std::fs::read(&path).expect("read");
         let before = peak_rss_kb();
-        if let Ok(image) = eventscreen::thumbs::decode_limited(&bytes) {
-            let thumb = eventscreen::thumbs::make_thumb(&image);
+        if let Ok(image) = eventscreen::edges::thumbs::decode_limited(&bytes) {
+            let thumb = eventscreen::edges::thumbs::make_thumb(&image);
             assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT), "{}", path.display());
         }
         let grew_mb = peak_rss_kb().saturating_sub(before) / 1024;
@@ -127,7 +127,7 @@ fn fuzz_findings_make_small_thumbnails() {
     for (width, height) in [(8, 2310), (4000, 3), (1, 1), (640, 480)] {
         let image = image::DynamicImage::ImageRgb8(image::RgbImage::new(width, height));
         assert_eq!(
-            eventscreen::thumbs::make_thumb(&image).dimensions(),
+            eventscreen::edges::thumbs::make_thumb(&image).dimensions(),
             (THUMB_WIDTH, THUMB_HEIGHT),
             "{width}×{height}"
         );
@@ -138,7 +138,7 @@ fn fuzz_findings_make_small_thumbnails() {
 /// at every answer must not pile them up (the soak saw memory grow with them).
 #[test]
 fn failed_pictures_are_remembered_up_to_a_bound() {
-    use eventscreen::thumbs::MAX_FAILED_MARKERS;
+    use eventscreen::edges::thumbs::MAX_FAILED_MARKERS;
     let dir = tempfile::tempdir().expect("temp dir");
     let urls: Vec<String> = (0..MAX_FAILED_MARKERS + 10).map(|index| format!("https://x.dk/{index}.jpg")).collect();
     for (index, url) in urls.iter().enumerate() {

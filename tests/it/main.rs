@@ -19,4 +19,5 @@ mod soak;
 mod support;
 mod systemd;
 mod theme;
+mod tidy;
 mod update;

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventscreen::fetch::Fetcher;
-use eventscreen::refresh::fetch_thumbnails;
-use eventscreen::thumbs::load_thumb;
+use eventscreen::edges::fetch::Fetcher;
+use eventscreen::edges::refresh::fetch_thumbnails;
+use eventscreen::edges::thumbs::load_thumb;
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, refresh_loop, FEED_40, MONDAY_10};
@@ -42,7 +42,7 @@ async fn unchanged_feed_gets_304_and_pictures_come_once() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
-    let cache_file = eventscreen::cache::feed_path(dir.path(), config.sources[0].url.as_str());
+    let cache_file = eventscreen::edges::cache::feed_path(dir.path(), config.sources[0].url.as_str());
     let refresh = refresh_loop(&config, dir.path(), Duration::from_millis(100), None);
     let published = Arc::new(AtomicUsize::new(0));
     let counter = published.clone();

@@ -6,15 +6,15 @@
 //! SIGKILL stops the process between any two instructions, including inside a
 //! write; it does not drop the page cache as a real power cut does. That part
 //! rests on the fsync of the file and of its directory before and after the
-//! rename (src/cache.rs), the sequence ext4 and f2fs document as durable.
+//! rename (src/edges/cache.rs), the sequence ext4 and f2fs document as durable.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use eventscreen::cache::{read_feed, sweep_temp, write_atomic, write_feed, CacheMeta};
-use eventscreen::thumbs::thumb_path;
+use eventscreen::edges::cache::{read_feed, sweep_temp, write_atomic, write_feed, CacheMeta};
+use eventscreen::edges::thumbs::thumb_path;
 use rand::Rng;
 
 use crate::support::{config_for, FEED_300, FEED_40};
@@ -104,7 +104,7 @@ fn killed_writes_always_leave_old_or_new() {
             }
             other => failures.push(format!("iteration {iteration}: feed cache {other:?}")),
         }
-        let events = eventscreen::refresh::load_cached(&config, dir.path()).events.len();
+        let events = eventscreen::edges::refresh::load_cached(&config, dir.path()).events.len();
         if events != 40 && events != 300 {
             failures.push(format!("iteration {iteration}: {events} events loaded"));
         }

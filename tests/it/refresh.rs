@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventscreen::fetch::Fetcher;
+use eventscreen::edges::fetch::Fetcher;
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, refresh_loop, FEED_300, FEED_40, MONDAY_10};
@@ -52,7 +52,7 @@ async fn stops_at_once_and_beats_while_a_fetch_hangs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     config.fetch.timeout_seconds = 120;
-    let health = std::sync::Arc::new(eventscreen::health::Health::default());
+    let health = std::sync::Arc::new(eventscreen::edges::health::Health::default());
     let refresh = refresh_loop(&config, dir.path(), Duration::from_secs(600), Some(health.clone()));
     let (stop, stop_receiver) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(refresh.run(|_| {}, stop_receiver));
@@ -76,7 +76,7 @@ async fn a_client_that_could_not_be_built_is_tried_again() {
     let server = TestServer::start(|_| Reply::json(FEED_40)).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
-    let health = std::sync::Arc::new(eventscreen::health::Health::default());
+    let health = std::sync::Arc::new(eventscreen::edges::health::Health::default());
     let mut refresh = refresh_loop(&config, dir.path(), Duration::from_millis(50), Some(health.clone()));
     refresh.fetcher = Err("no TLS roots (as a test says)".into());
     let (snapshots, mut received) = tokio::sync::mpsc::unbounded_channel();
@@ -95,7 +95,7 @@ async fn a_client_that_could_not_be_built_is_tried_again() {
 /// the screen's clock: a clock at 1970 (then synced) or weeks ahead changes nothing.
 #[tokio::test]
 async fn an_empty_feed_is_held_by_the_cms_clock() {
-    use eventscreen::refresh::{refresh_source, RefreshMemory, SourceUpdate};
+    use eventscreen::edges::refresh::{refresh_source, RefreshMemory, SourceUpdate};
     let answers = Arc::new(std::sync::Mutex::new(vec![
         Reply::json(FEED_40).with_header("Date", "Mon, 23 Nov 2026 09:00:00 GMT"),
         Reply::json(b"[]").with_header("Date", "Mon, 23 Nov 2026 09:05:00 GMT"),

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use eventscreen::cache::{write_feed, CacheMeta};
+use eventscreen::edges::cache::{write_feed, CacheMeta};
 
 use crate::support::{config_text, FEED_40};
 
@@ -61,18 +61,18 @@ impl Log {
     }
 }
 
-fn status(path: &Path) -> eventscreen::status::Status {
-    eventscreen::status::read(path).expect("status file")
+fn status(path: &Path) -> eventscreen::edges::status::Status {
+    eventscreen::edges::status::read(path).expect("status file")
 }
 
 /// Waits until the status file's `config` starts with `prefix`, it lists
 /// `sources` sources and the first frame is on screen (the file is written
 /// when these change, and every 10 s).
 #[track_caller]
-fn wait_for_status(path: &Path, prefix: &str, sources: usize) -> eventscreen::status::Status {
+fn wait_for_status(path: &Path, prefix: &str, sources: usize) -> eventscreen::edges::status::Status {
     let deadline = Instant::now() + Duration::from_secs(25);
     loop {
-        if let Ok(current) = eventscreen::status::read(path) {
+        if let Ok(current) = eventscreen::edges::status::read(path) {
             if current.config.starts_with(prefix)
                 && current.sources.len() == sources
                 && current.first_frame_at.is_some()

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use eventscreen::cache::{write_feed, CacheMeta};
+use eventscreen::edges::cache::{write_feed, CacheMeta};
 
 use crate::support::{config_text, eventscreen, text, write_config, FEED_300};
 
@@ -64,16 +64,16 @@ fn cached_config(dir: &Path, feed: &[u8], extra: &str) -> PathBuf {
         body_sha256: String::new(),
     };
     write_feed(&cache_dir, &meta, feed).expect("cache");
-    let events = eventscreen::feed::parse_feed(feed, 0).expect("fixture").events;
+    let events = eventscreen::domain::feed::parse_feed(feed, 0).expect("fixture").events;
     for (index, url) in events.iter().filter_map(|event| event.images.first()).take(80).enumerate().step_by(2) {
-        eventscreen::thumbs::store_thumb(&cache_dir, url, &test_picture(index as u32)).expect("thumbnail");
+        eventscreen::edges::thumbs::store_thumb(&cache_dir, url, &test_picture(index as u32)).expect("thumbnail");
     }
     write_config(dir, &format!("{}{extra}", config_text(SOURCE, &cache_dir, "")))
 }
 
 /// A calm two-colour picture, different for each index.
 fn test_picture(index: u32) -> image::RgbImage {
-    let (width, height) = (eventscreen::thumbs::THUMB_WIDTH, eventscreen::thumbs::THUMB_HEIGHT);
+    let (width, height) = (eventscreen::edges::thumbs::THUMB_WIDTH, eventscreen::edges::thumbs::THUMB_HEIGHT);
     let hue = [(70u32, 120u32, 160u32), (170, 110, 60), (60, 140, 100), (150, 80, 120)][index as usize % 4];
     image::RgbImage::from_fn(width, height, |x, y| {
         let t = (x + y) * 255 / (width + height);

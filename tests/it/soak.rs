@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use eventscreen::frame::{build_frame, FrameRequest};
-use eventscreen::refresh::Snapshot;
-use eventscreen::trust::ClockTrust;
+use eventscreen::domain::frame::{build_frame, FrameRequest};
+use eventscreen::domain::trust::ClockTrust;
+use eventscreen::edges::refresh::Snapshot;
 use eventscreen::ui::headless::HeadlessRenderer;
 use eventscreen::ui::pictures::Pictures;
 
@@ -93,7 +93,7 @@ fn soak_child() {
         return;
     }
     // As `eventscreen run` does first.
-    eventscreen::health::tune_allocator();
+    eventscreen::edges::health::tune_allocator();
     let (turns_wanted, refreshes_wanted) = targets();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let served = Arc::new(AtomicUsize::new(0));
@@ -129,7 +129,7 @@ fn soak_child() {
             // What the screen does with each published snapshot.
             snapshot = fresh;
             pictures.forget_missing();
-            eventscreen::health::release_free_memory();
+            eventscreen::edges::health::release_free_memory();
             taken += 1;
         }
         // A minute of the day per turn, so the clock, "starts in" badges and the
@@ -144,7 +144,7 @@ fn soak_child() {
             size: (960, 540),
             page_index: page,
         });
-        page = eventscreen::paginate::next_page(frame.page_index, frame.page_count);
+        page = eventscreen::domain::paginate::next_page(frame.page_index, frame.page_count);
         let drawn = renderer.render(&frame, &mut pictures).expect("frame");
         assert_eq!(drawn.pixels.len(), 960 * 540);
         turns += 1;

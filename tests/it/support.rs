@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
-use eventscreen::clock::Clock;
-use eventscreen::config::{parse, Config};
-use eventscreen::fetch::Fetcher;
-use eventscreen::health::Health;
-use eventscreen::refresh::RefreshLoop;
+use eventscreen::domain::config::{parse, Config};
+use eventscreen::edges::clock::Clock;
+use eventscreen::edges::fetch::Fetcher;
+use eventscreen::edges::health::Health;
+use eventscreen::edges::refresh::RefreshLoop;
 
 pub const FEED_300: &[u8] = include_bytes!("../data/feed-300.json");
 pub const FEED_40: &[u8] = include_bytes!("../data/feed-40.json");
@@ -113,8 +113,8 @@ pub fn status_of(
     pid: u32,
     started_at: DateTime<Utc>,
     frame_at: DateTime<Utc>,
-) -> eventscreen::status::Status {
-    eventscreen::status::Status {
+) -> eventscreen::edges::status::Status {
+    eventscreen::edges::status::Status {
         version: version.into(),
         pid,
         started_at,

@@ -56,7 +56,7 @@ fn setting(unit: &str, key: &str) -> Option<String> {
 /// directories resolve to the same paths (the defect that rolled back every update).
 #[test]
 fn the_update_unit_reads_the_status_file_the_screen_writes() {
-    use eventscreen::paths::{Environment, Paths};
+    use eventscreen::edges::paths::{Environment, Paths};
     let resolve = |vars: Vec<(String, String)>| {
         let var = move |name: &str| vars.iter().find(|(key, _)| key == name).map(|(_, value)| value.into());
         let env = Environment { var: &var, is_dir: &|_| false, user_cache: None, temp_dir: std::env::temp_dir() };

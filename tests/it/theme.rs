@@ -2,8 +2,8 @@
 //! itself, has a WCAG contrast of at least 4.5:1; and the Rust copy of the theme
 //! (what the config starts from) matches the Slint one.
 
-use eventscreen::colour::{contrast_ratio, MIN_TEXT_CONTRAST};
-use eventscreen::config::Theme;
+use eventscreen::domain::colour::{contrast_ratio, MIN_TEXT_CONTRAST};
+use eventscreen::domain::config::Theme;
 
 fn slint_colours() -> std::collections::HashMap<String, u32> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventscreen::clock::Clock;
-use eventscreen::status;
-use eventscreen::update::{update, Restarter, UpdateOptions, UpdateOutcome};
+use eventscreen::edges::clock::Clock;
+use eventscreen::edges::status;
+use eventscreen::edges::update::{update, Restarter, UpdateOptions, UpdateOutcome};
 use semver::Version;
 use sha2::{Digest, Sha256};
 

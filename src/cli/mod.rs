@@ -1,0 +1,6 @@
+//! The commands behind `eventscreen run | render | fetch | status | update |
+//! check-config | console`, called by `main` with the paths and clock it resolved.
+
+pub mod commands;
+pub mod html;
+pub mod render;

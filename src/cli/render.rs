@@ -1,0 +1,86 @@
+//! `eventscreen render`: the exact frame a screen would show at an instant,
+//! written as a PNG through the software renderer. Reads the cache, never the network.
+
+use std::path::PathBuf;
+
+use crate::domain::config::Config;
+use crate::domain::frame::{build_frame, FrameRequest};
+use crate::edges::clock::Clock;
+use crate::edges::refresh::{load_cached, Snapshot};
+use crate::ui::pictures::Pictures;
+
+pub struct RenderOptions {
+    pub config: Config,
+    /// No usable config: draw this problem instead of the schedule.
+    pub problem: Option<String>,
+    pub cache_dir: PathBuf,
+    /// The config file, named on the "not set up yet" slide.
+    pub config_path: PathBuf,
+    pub demo: bool,
+    /// The instant to render: a given clock is trusted as given; the system
+    /// clock is judged as a screen would judge it.
+    pub clock: Clock,
+    /// 0-based.
+    pub page_index: usize,
+    pub width: u32,
+    pub height: u32,
+    pub out: PathBuf,
+    /// Also write the frame as HTML (for the browser comparison).
+    pub html: Option<PathBuf>,
+}
+
+pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
+    let snapshot = if options.demo {
+        let at = options.clock.now();
+        Snapshot {
+            events: crate::domain::demo::demo_events(at, options.config.screen.timezone),
+            last_success: Some(at),
+            ..Snapshot::default()
+        }
+    } else {
+        load_cached(&options.config, &options.cache_dir)
+    };
+    let (time, evidence) = options.clock.trusted(snapshot.newest_known, None);
+    if options.clock == Clock::System {
+        tracing::info!("clock {}", crate::domain::trust::describe(&evidence, &time));
+    }
+    // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
+    let rotation = options.config.screen.rotation;
+    let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };
+    let frame = match &options.problem {
+        Some(problem) => crate::domain::frame::problem_frame(problem, time.now, size),
+        None if crate::domain::frame::needs_setup(&options.config, &snapshot.events) => {
+            crate::domain::frame::setup_frame(&options.config_path, time.now, size)
+        }
+        None => build_frame(&FrameRequest {
+            events: &snapshot.events,
+            config: &options.config,
+            last_success: snapshot.last_success,
+            now: time.now,
+            clock: time.trust,
+            size,
+            page_index: options.page_index,
+        }),
+    };
+    if frame.page_count > 0 && options.page_index >= frame.page_count {
+        tracing::warn!(
+            "page {} does not exist at that time (there are {}); showing page 1",
+            options.page_index + 1,
+            frame.page_count
+        );
+    }
+    if let Some(html) = &options.html {
+        let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/fonts");
+        std::fs::write(html, crate::cli::html::frame_html(&frame, &fonts))?;
+    }
+    let mut pictures = Pictures::new((!options.demo).then(|| options.cache_dir.clone()));
+    crate::ui::headless::render_png(&frame, &mut pictures, size, rotation, &options.out)?;
+    tracing::info!(
+        events = snapshot.events.len(),
+        page = frame.page_index + 1,
+        pages = frame.page_count,
+        "wrote {}",
+        options.out.display()
+    );
+    Ok(())
+}

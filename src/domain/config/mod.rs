@@ -1,0 +1,253 @@
+//! The validated configuration staff write in `eventscreen.toml`, and its error type.
+//!
+//! `parse.rs` turns text into a [`Config`] (pure), `load.rs` finds and reads the file.
+
+pub mod parse;
+mod raw;
+mod validate;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use url::Url;
+
+/// Everything the screen needs to know, checked and with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub library: Library,
+    pub sources: Vec<Source>,
+    pub screen: Screen,
+    pub schedule: ScheduleRules,
+    pub fetch: FetchSettings,
+    pub cache: CacheSettings,
+    pub update: UpdateSettings,
+    pub theme: Theme,
+    pub opening_hours: OpeningHours,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    /// Shown in the header.
+    pub name: String,
+    /// Shown on the "no events" slide, e.g. `bibliotek.example.dk`.
+    pub website: Option<String>,
+    /// A PNG or JPEG shown in the header before the name.
+    pub logo: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The events endpoint, e.g. `https://bibliotek.example.dk/api/v1/events`.
+    pub url: Url,
+    /// A short label for logs and status; defaults to the URL's host.
+    pub label: String,
+}
+
+impl Source {
+    /// Whether this is an example address, as in the shipped sample config
+    /// (`bibliotek.example.dk`) or the names reserved for examples (RFC 2606).
+    pub fn is_example(&self) -> bool {
+        let host = self.url.host_str().unwrap_or_default().trim_end_matches('.').to_ascii_lowercase();
+        ["example.dk", "example.com", "example.net", "example.org", "example"]
+            .iter()
+            .any(|example| host == *example || host.ends_with(&format!(".{example}")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    /// This screen's name, matched against the events' `screen_names`.
+    pub name: Option<String>,
+    /// What to do with events whose `screen_names` is empty.
+    pub untagged: Untagged,
+    pub timezone: Tz,
+    pub language: Language,
+    /// How far the nearest reader usually stands; text grows beyond 4 m.
+    pub viewing_distance_m: f64,
+    pub orientation: Orientation,
+    /// Degrees clockwise the picture is turned for a TV mounted on its side (0, 90, 180, 270).
+    pub rotation: u16,
+    /// A QR code per event, to its ticket page or event page.
+    pub qr: bool,
+    /// No fades between pages.
+    pub reduced_motion: bool,
+    /// Data older than this gets the quiet "Sidst opdateret HH:MM" note.
+    pub stale_after_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// From the frame's shape.
+    Auto,
+    Landscape,
+    Portrait,
+}
+
+/// Colours as 0xRRGGBB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub background: u32,
+    pub surface: u32,
+    pub text: u32,
+    pub text_muted: u32,
+    pub accent: u32,
+}
+
+impl Theme {
+    /// Warm off-white on deep blue-grey; every text colour is at least 4.5:1 on
+    /// the background and the surface (tested).
+    pub const DEFAULT: Theme =
+        Theme { background: 0x14202b, surface: 0x1c2b38, text: 0xf5f1e8, text_muted: 0xb9c4cc, accent: 0xf2b84b };
+}
+
+/// When the screen is on. Days not listed are on all day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningHours {
+    /// Monday first; `None` = on all day; `Some(None)` = closed all day.
+    pub days: [Option<Option<(chrono::NaiveTime, chrono::NaiveTime)>>; 7],
+    pub off_hours: OffHours,
+    /// Run when the screen turns on / off (e.g. `cec-ctl` to switch the TV).
+    pub on_command: Vec<String>,
+    pub off_command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffHours {
+    Black,
+    Dim,
+}
+
+/// How events that name no screen at all are treated when `screen.name` is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Untagged {
+    /// Show them when their source never uses `screen_names` (the CMS setting is off),
+    /// hide them when the source tags some events for screens.
+    Auto,
+    Show,
+    Hide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Danish,
+    English,
+}
+
+/// Show or hide events in a given state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Show,
+    Hide,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleRules {
+    /// Events starting on or after `today + horizon_days` (local dates) are not shown.
+    pub horizon_days: u32,
+    pub rotate_seconds: u32,
+    pub sold_out: Policy,
+    pub cancelled: Policy,
+    /// Only events at these branches; empty means all.
+    pub branches: Vec<String>,
+    /// Only events in these categories; empty means all.
+    pub categories: Vec<String>,
+    /// Only events with at least one of these tags; empty means all.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchSettings {
+    pub interval_minutes: u32,
+    pub timeout_seconds: u32,
+    pub connect_timeout_seconds: u32,
+    pub max_body_mb: u32,
+    pub retries: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheSettings {
+    /// `None`: `$CACHE_DIRECTORY` (systemd), else the XDG cache directory.
+    pub dir: Option<PathBuf>,
+}
+
+/// Remote updates (`eventscreen update`, run by a systemd timer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSettings {
+    /// `None`: updates are off.
+    pub manifest_url: Option<Url>,
+    /// The pinned minisign public key (base64), required with `manifest_url`.
+    pub public_key: Option<String>,
+    /// Releases go to `<install_dir>/releases/<version>/`, `<install_dir>/current` points at one.
+    pub install_dir: PathBuf,
+    /// The new version must report healthy within this time, or it is rolled back.
+    pub health_timeout_seconds: u32,
+    /// The systemd unit to restart after switching.
+    pub service: String,
+}
+
+/// One thing wrong with the config, located for the person editing the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    /// The dotted key, e.g. `screen.timezone` or `sources[2].url`.
+    pub key: String,
+    /// What is wrong, then what to write instead.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at byte `offset` of the file's text `src`, located by line and column.
+    pub fn at(src: &str, offset: usize, key: &str, message: String) -> Problem {
+        let (line, column) = line_column(src, offset);
+        Problem { line, column, key: key.to_string(), message }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = src.get(..offset).unwrap_or(src);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Why a config could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}", format_problems(file, problems))]
+    Invalid { file: String, problems: Vec<Problem> },
+}
+
+impl Problem {
+    /// `eventscreen.toml:14:9: screen.timezone: unknown time zone …`
+    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        ProblemLine { file, problem: self }
+    }
+}
+
+struct ProblemLine<'a> {
+    file: &'a str,
+    problem: &'a Problem,
+}
+
+impl fmt::Display for ProblemLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.problem;
+        write!(f, "{}:{}:{}: ", self.file, p.line, p.column)?;
+        if !p.key.is_empty() {
+            write!(f, "{}: ", p.key)?;
+        }
+        f.write_str(&p.message)
+    }
+}
+
+fn format_problems(file: &str, problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|problem| problem.display(file).to_string()).collect();
+    lines.join("\n")
+}

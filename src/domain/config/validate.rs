@@ -1,0 +1,341 @@
+//! Semantic checks on the deserialised config (zones, URLs, ranges, choices, keys),
+//! collecting every problem with its line, and the defaults for what is left out.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use toml::Spanned;
+use url::Url;
+
+use crate::domain::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
+use crate::domain::config::raw::{RawConfig, RawNumber, RawOpeningHours, RawScreen, RawSource, RawTheme, RawUpdate};
+use crate::domain::config::{
+    CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
+    ScheduleRules, Screen, Source, Theme, Untagged, UpdateSettings,
+};
+
+pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
+    let mut check = Checker { src, problems };
+    let sources =
+        raw.sources.iter().enumerate().filter_map(|(index, source)| check.source(index, source)).collect::<Vec<_>>();
+    if raw.sources.is_empty() {
+        check.problems.push(Problem {
+            line: 1,
+            column: 1,
+            key: "sources".into(),
+            message: "no feed to show; add a [[sources]] table with the library's events address, e.g.\n    [[sources]]\n    url = \"https://bibliotek.example.dk/api/v1/events\"".into(),
+        });
+    }
+    let screen = check.screen(raw.screen);
+    let policies = [("show", Policy::Show), ("hide", Policy::Hide)];
+    let schedule = ScheduleRules {
+        horizon_days: check.number("schedule.horizon_days", raw.schedule.horizon_days, 1..=366, 14),
+        rotate_seconds: check.number("schedule.rotate_seconds", raw.schedule.rotate_seconds, 3..=600, 12),
+        sold_out: check.choice("schedule.sold_out", raw.schedule.sold_out, &policies, Policy::Show),
+        cancelled: check.choice("schedule.cancelled", raw.schedule.cancelled, &policies, Policy::Show),
+        branches: trimmed(raw.schedule.branches),
+        categories: trimmed(raw.schedule.categories),
+        tags: trimmed(raw.schedule.tags),
+    };
+    let fetch = FetchSettings {
+        interval_minutes: check.number("fetch.interval_minutes", raw.fetch.interval_minutes, 1..=1440, 10),
+        timeout_seconds: check.number("fetch.timeout_seconds", raw.fetch.timeout_seconds, 1..=600, 60),
+        connect_timeout_seconds: check.number(
+            "fetch.connect_timeout_seconds",
+            raw.fetch.connect_timeout_seconds,
+            1..=120,
+            10,
+        ),
+        max_body_mb: check.number("fetch.max_body_mb", raw.fetch.max_body_mb, 1..=512, 32),
+        retries: check.number("fetch.retries", raw.fetch.retries, 0..=10, 3),
+    };
+    let update = check.update(raw.update);
+    let config = Config {
+        library: Library {
+            name: non_empty(raw.library.name).unwrap_or_else(|| "Biblioteket".into()),
+            website: non_empty(raw.library.website),
+            logo: non_empty(raw.library.logo).map(PathBuf::from),
+        },
+        sources,
+        screen,
+        schedule,
+        fetch,
+        cache: CacheSettings { dir: non_empty(raw.cache.dir).map(PathBuf::from) },
+        update,
+        theme: check.theme(raw.theme),
+        opening_hours: check.opening_hours(raw.opening_hours),
+    };
+    Some(config)
+}
+
+struct Checker<'a> {
+    src: &'a str,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn screen(&mut self, raw: RawScreen) -> Screen {
+        Screen {
+            name: non_empty(raw.name),
+            untagged: self.choice(
+                "screen.untagged",
+                raw.untagged,
+                &[("auto", Untagged::Auto), ("show", Untagged::Show), ("hide", Untagged::Hide)],
+                Untagged::Auto,
+            ),
+            timezone: self.timezone(raw.timezone),
+            language: self.choice(
+                "screen.language",
+                raw.language,
+                &[("da", Language::Danish), ("en", Language::English)],
+                Language::Danish,
+            ),
+            viewing_distance_m: self.distance(raw.viewing_distance_m),
+            orientation: self.choice(
+                "screen.orientation",
+                raw.orientation,
+                &[
+                    ("auto", Orientation::Auto),
+                    ("landscape", Orientation::Landscape),
+                    ("portrait", Orientation::Portrait),
+                ],
+                Orientation::Auto,
+            ),
+            rotation: self.rotation(raw.rotation),
+            qr: raw.qr.unwrap_or(true),
+            reduced_motion: raw.reduced_motion.unwrap_or(false),
+            stale_after_minutes: self.number("screen.stale_after_minutes", raw.stale_after_minutes, 5..=10080, 30),
+        }
+    }
+
+    fn distance(&mut self, raw: Option<Spanned<RawNumber>>) -> f64 {
+        let Some(raw) = raw else { return 3.0 };
+        let value = raw.get_ref().value();
+        if (1.0..=15.0).contains(&value) {
+            return value;
+        }
+        let message = format!("{value} m is out of range; use metres from 1 to 15, e.g. 3.5 (default 3)");
+        self.report(raw.span().start, "screen.viewing_distance_m", message);
+        3.0
+    }
+
+    fn rotation(&mut self, raw: Option<Spanned<i64>>) -> u16 {
+        let Some(raw) = raw else { return 0 };
+        match *raw.get_ref() {
+            degrees @ (0 | 90 | 180 | 270) => degrees as u16,
+            other => {
+                let message = format!("{other} is not a quarter turn; use 0, 90, 180 or 270 (degrees clockwise)");
+                self.report(raw.span().start, "screen.rotation", message);
+                0
+            }
+        }
+    }
+
+    fn theme(&mut self, raw: RawTheme) -> Theme {
+        let default = Theme::DEFAULT;
+        let mut colour = |key: &str, value: Option<Spanned<String>>, fallback: u32| {
+            let Some(value) = value else { return (fallback, None) };
+            match parse_hex(value.get_ref()) {
+                Some(rgb) => (rgb, Some(value.span().start)),
+                None => {
+                    let message =
+                        format!("\"{}\" is not a colour; write it as \"#rrggbb\", e.g. \"#14202b\"", value.get_ref());
+                    self.report(value.span().start, key, message);
+                    (fallback, None)
+                }
+            }
+        };
+        let (background, background_at) = colour("theme.background", raw.background, default.background);
+        let (surface, _) = colour("theme.surface", raw.surface, default.surface);
+        let (text, text_at) = colour("theme.text", raw.text, default.text);
+        let (text_muted, muted_at) = colour("theme.text_muted", raw.text_muted, default.text_muted);
+        let (accent, accent_at) = colour("theme.accent", raw.accent, default.accent);
+        let theme = Theme { background, surface, text, text_muted, accent };
+        for (key, rgb, at) in [
+            ("theme.text", text, text_at),
+            ("theme.text_muted", text_muted, muted_at),
+            ("theme.accent", accent, accent_at),
+        ] {
+            let ratio = contrast_ratio(rgb, theme.background).min(contrast_ratio(rgb, theme.surface));
+            if ratio < MIN_TEXT_CONTRAST {
+                let offset = at.or(background_at).unwrap_or(0);
+                let message = format!(
+                    "contrast with the background is {ratio:.1}:1, too low to read from across the room; choose colours with at least {MIN_TEXT_CONTRAST}:1"
+                );
+                self.report(offset, key, message);
+            }
+        }
+        theme
+    }
+
+    fn opening_hours(&mut self, raw: RawOpeningHours) -> OpeningHours {
+        let days = [raw.monday, raw.tuesday, raw.wednesday, raw.thursday, raw.friday, raw.saturday, raw.sunday];
+        let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        let mut parsed = [None; 7];
+        for (index, value) in days.into_iter().enumerate() {
+            let Some(value) = value else { continue };
+            match parse_hours(value.get_ref()) {
+                Some(hours) => parsed[index] = Some(hours),
+                None => {
+                    let message =
+                        format!("\"{}\" is not opening hours; write \"08:00-20:00\" or \"closed\"", value.get_ref());
+                    self.report(value.span().start, &format!("opening_hours.{}", names[index]), message);
+                }
+            }
+        }
+        OpeningHours {
+            days: parsed,
+            off_hours: self.choice(
+                "opening_hours.off_hours",
+                raw.off_hours,
+                &[("black", OffHours::Black), ("dim", OffHours::Dim)],
+                OffHours::Black,
+            ),
+            on_command: raw.on_command,
+            off_command: raw.off_command,
+        }
+    }
+
+    fn report(&mut self, offset: usize, key: &str, message: String) {
+        self.problems.push(Problem::at(self.src, offset, key, message));
+    }
+
+    fn source(&mut self, index: usize, raw: &RawSource) -> Option<Source> {
+        let key = format!("sources[{}].url", index + 1);
+        let text = raw.url.get_ref().trim();
+        let offset = raw.url.span().start;
+        let example = "e.g. \"https://bibliotek.example.dk/api/v1/events\"";
+        let url = match Url::parse(text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+            _ => {
+                let message = format!("\"{text}\" is not a web address; write the feed's full address, {example}");
+                self.report(offset, &key, message);
+                return None;
+            }
+        };
+        if url.path() == "/" || url.path().is_empty() {
+            let mut suggestion = url.clone();
+            suggestion.set_path("/api/v1/events");
+            let message = format!("\"{text}\" is a home page, not the events feed; use \"{suggestion}\"");
+            self.report(offset, &key, message);
+            return None;
+        }
+        let label = non_empty(raw.label.clone()).unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
+        Some(Source { url, label })
+    }
+
+    fn update(&mut self, raw: RawUpdate) -> UpdateSettings {
+        let manifest_url = raw.manifest_url.as_ref().and_then(|spanned| {
+            let text = spanned.get_ref().trim();
+            match Url::parse(text) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+                _ => {
+                    let message = format!("\"{text}\" is not a web address; write the full address of the release manifest, e.g. \"https://updates.example.dk/eventscreen/manifest.json\"");
+                    self.report(spanned.span().start, "update.manifest_url", message);
+                    None
+                }
+            }
+        });
+        let public_key = raw.public_key.as_ref().and_then(|spanned| {
+            let text = spanned.get_ref().trim();
+            match minisign_verify::PublicKey::from_base64(text) {
+                Ok(_) => Some(text.to_string()),
+                Err(_) => {
+                    let message = "not a minisign public key; copy the second line of the release key's .pub file (it starts with \"RW\")".to_string();
+                    self.report(spanned.span().start, "update.public_key", message);
+                    None
+                }
+            }
+        });
+        if let (Some(url), None) = (&raw.manifest_url, &raw.public_key) {
+            let message =
+                "updates need the release signing key too; add public_key = \"RW…\" from the release key's .pub file"
+                    .to_string();
+            self.report(url.span().start, "update.manifest_url", message);
+        }
+        UpdateSettings {
+            manifest_url,
+            public_key,
+            install_dir: non_empty(raw.install_dir).map_or_else(|| PathBuf::from("/opt/eventscreen"), PathBuf::from),
+            health_timeout_seconds: self.number(
+                "update.health_timeout_seconds",
+                raw.health_timeout_seconds,
+                10..=3600,
+                120,
+            ),
+            service: non_empty(raw.service).unwrap_or_else(|| "eventscreen.service".into()),
+        }
+    }
+
+    fn timezone(&mut self, raw: Option<Spanned<String>>) -> Tz {
+        let Some(raw) = raw else { return chrono_tz::Europe::Copenhagen };
+        let name = raw.get_ref().trim();
+        if let Ok(zone) = Tz::from_str(name) {
+            return zone;
+        }
+        let closest = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|zone| zone.name())
+            .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)))
+            .unwrap_or("Europe/Copenhagen");
+        let message = format!("unknown time zone \"{name}\"; use a name like \"{closest}\"");
+        self.report(raw.span().start, "screen.timezone", message);
+        chrono_tz::Europe::Copenhagen
+    }
+
+    fn choice<T: Copy>(&mut self, key: &str, raw: Option<Spanned<String>>, allowed: &[(&str, T)], default: T) -> T {
+        let Some(raw) = raw else { return default };
+        let text = raw.get_ref().trim();
+        if let Some((_, value)) = allowed.iter().find(|(name, _)| name.eq_ignore_ascii_case(text)) {
+            return *value;
+        }
+        let names: Vec<String> = allowed.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+        let message = format!("\"{text}\" is not a choice here; use {}", names.join(" or "));
+        self.report(raw.span().start, key, message);
+        default
+    }
+
+    fn number(
+        &mut self,
+        key: &str,
+        raw: Option<Spanned<i64>>,
+        range: std::ops::RangeInclusive<u32>,
+        default: u32,
+    ) -> u32 {
+        let Some(raw) = raw else { return default };
+        match u32::try_from(*raw.get_ref()) {
+            Ok(value) if range.contains(&value) => value,
+            _ => {
+                let message = format!(
+                    "{} is out of range; use a whole number from {} to {} (default {default})",
+                    raw.get_ref(),
+                    range.start(),
+                    range.end()
+                );
+                self.report(raw.span().start, key, message);
+                default
+            }
+        }
+    }
+}
+
+/// "08:00-20:00" → Some(Some((08:00, 20:00))); "closed" → Some(None).
+fn parse_hours(text: &str) -> Option<Option<(chrono::NaiveTime, chrono::NaiveTime)>> {
+    let text = text.trim();
+    if ["closed", "lukket"].iter().any(|word| text.eq_ignore_ascii_case(word)) {
+        return Some(None);
+    }
+    let (open, close) = text.split_once(['-', '–'])?;
+    let time = |part: &str| chrono::NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
+    let (open, close) = (time(open)?, time(close)?);
+    (open < close).then_some(Some((open, close)))
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|text| text.trim().to_string()).filter(|text| !text.is_empty())
+}
+
+fn trimmed(values: Vec<String>) -> Vec<String> {
+    values.into_iter().filter_map(|value| non_empty(Some(value))).collect()
+}

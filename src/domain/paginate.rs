@@ -1,0 +1,124 @@
+//! Splits the schedule into pages for the screen's layout, and picks the next page.
+//! Pure: the rotation timer says *when*, [`next_page`] says *to which page*.
+
+use crate::domain::config::{Orientation, Screen};
+
+/// How a frame is laid out: decided from its size and the viewing distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    pub rows_per_page: usize,
+    pub portrait: bool,
+    /// Badge under the title and QR code under the time, rather than in columns
+    /// of their own: in portrait, and in landscape when text is large (far away).
+    pub stacked: bool,
+    /// Screen pixels per design pixel for pictures, QR codes and margins. Designs
+    /// are drawn for 1920×1080 (1080×1920 in portrait); see `ui/theme.slint`.
+    pub scale: f32,
+    /// The same for text and what holds text: `scale` grown for the viewing distance.
+    pub text_scale: f32,
+}
+
+/// Design pixels taken by the header, the footer and the gaps around the rows.
+const CHROME_HEIGHT: f32 = 150.0 + 84.0 + 16.0;
+/// A row holds a two-line title, the subtitle and the place (and, stacked, the
+/// badge line below them), in text-scaled design pixels.
+const ROW_HEIGHT: f32 = 200.0;
+const ROW_HEIGHT_STACKED: f32 = 300.0;
+/// From this distance factor on, landscape rows stack so titles keep their width.
+const STACK_FROM_FACTOR: f32 = 1.3;
+/// Up to this distance the design sizes are read comfortably on a 43–65" TV.
+const DESIGN_DISTANCE_M: f64 = 4.0;
+
+/// The layout for a frame of `width` × `height` pixels (after any rotation).
+///
+/// Text grows with the viewing distance beyond 4 m (up to 2.5×); when the rows no
+/// longer fit, a page shows fewer events rather than smaller text. Pictures and
+/// QR codes keep their size: they are looked at up close.
+pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
+    let portrait = match screen.orientation {
+        Orientation::Auto => height > width,
+        Orientation::Landscape => false,
+        Orientation::Portrait => true,
+    };
+    let (width, height) = (width.max(1) as f32, height.max(1) as f32);
+    let resolution =
+        if portrait { (width / 1080.0).min(height / 1920.0) } else { (width / 1920.0).min(height / 1080.0) };
+    let distance = (screen.viewing_distance_m / DESIGN_DISTANCE_M).clamp(1.0, 2.5) as f32;
+    let text_scale = resolution * distance;
+    let stacked = portrait || distance >= STACK_FROM_FACTOR;
+    let row = if stacked { ROW_HEIGHT_STACKED } else { ROW_HEIGHT };
+    let rows = ((height / text_scale - CHROME_HEIGHT) / row).floor();
+    Layout {
+        rows_per_page: if rows >= 1.0 { rows as usize } else { 1 },
+        portrait,
+        stacked,
+        scale: resolution,
+        text_scale,
+    }
+}
+
+/// The pages of `items`; an empty schedule has no pages (the screen shows its empty slide).
+pub fn paginate<'a, T>(items: &'a [T], layout: &Layout) -> Vec<&'a [T]> {
+    items.chunks(layout.rows_per_page.max(1)).collect()
+}
+
+/// The page after `current`, wrapping around; 0 when there are no pages or
+/// `current` is out of range (the schedule shrank since the last rotation).
+pub fn next_page(current: usize, n_pages: usize) -> usize {
+    if n_pages == 0 || current + 1 >= n_pages {
+        0
+    } else {
+        current + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::demo_config;
+
+    #[test]
+    fn pages_hold_at_most_rows_per_page() {
+        let layout = Layout { rows_per_page: 3, portrait: false, stacked: false, scale: 1.0, text_scale: 1.0 };
+        let items: Vec<u32> = (0..7).collect();
+        let pages = paginate(&items, &layout);
+        assert_eq!(pages, vec![&[0, 1, 2][..], &[3, 4, 5][..], &[6][..]]);
+        assert!(paginate::<u32>(&[], &layout).is_empty());
+    }
+
+    #[test]
+    fn next_page_wraps_and_recovers() {
+        let check =
+            |current, n_pages, expected| assert_eq!(next_page(current, n_pages), expected, "{current}/{n_pages}");
+        check(0, 3, 1);
+        check(1, 3, 2);
+        check(2, 3, 0);
+        check(0, 1, 0);
+        check(0, 0, 0);
+        check(7, 3, 0);
+    }
+
+    /// (width, height, distance, orientation) → (rows, portrait, stacked, scale, text scale).
+    #[test]
+    fn resolution_distance_and_orientation_decide_rows_and_scale() {
+        let check = |width, height, distance, orientation, expected: (usize, bool, bool, f32, f32)| {
+            let mut screen = demo_config().screen;
+            screen.viewing_distance_m = distance;
+            screen.orientation = orientation;
+            let layout = layout_for(width, height, &screen);
+            let found = (layout.rows_per_page, layout.portrait, layout.stacked);
+            assert_eq!(found, (expected.0, expected.1, expected.2), "{width}x{height} at {distance} m");
+            assert!((layout.scale - expected.3).abs() < 1e-3, "{width}x{height}: scale {}", layout.scale);
+            assert!((layout.text_scale - expected.4).abs() < 1e-3, "{width}x{height}: text {}", layout.text_scale);
+        };
+        check(1920, 1080, 3.0, Orientation::Auto, (4, false, false, 1.0, 1.0));
+        check(1280, 720, 3.0, Orientation::Auto, (4, false, false, 2.0 / 3.0, 2.0 / 3.0));
+        check(3840, 2160, 3.0, Orientation::Auto, (4, false, false, 2.0, 2.0));
+        check(1080, 1920, 3.0, Orientation::Auto, (5, true, true, 1.0, 1.0));
+        // Farther away: bigger text, fewer rows, stacked from 5.2 m; never zero rows.
+        check(1920, 1080, 5.0, Orientation::Auto, (3, false, false, 1.0, 1.25));
+        check(1920, 1080, 6.0, Orientation::Auto, (1, false, true, 1.0, 1.5));
+        check(1920, 1080, 15.0, Orientation::Auto, (1, false, true, 1.0, 2.5));
+        check(1920, 1080, 3.0, Orientation::Portrait, (5, true, true, 0.5625, 0.5625));
+    }
+}

@@ -1,0 +1,187 @@
+//! Turns scheduled events into the strings a screen row shows ("I dag",
+//! "14:00–15:30", "fra 50 kr.", "UDSOLGT"). Pure: takes `now` and the zone.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::config::Language;
+use crate::domain::feed::{Event, EventState, Price};
+use crate::domain::schedule::{spans_days, Scheduled};
+use crate::domain::texts::{texts, Texts};
+
+/// The header line: weekday and date, clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub date: String,
+    pub clock: String,
+}
+
+/// One event row, every field ready to draw (empty string: nothing to show).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The day heading; set on the first row of each day on a page.
+    pub day: String,
+    pub time: String,
+    pub title: String,
+    pub subtitle: String,
+    pub place: String,
+    pub price: String,
+    pub badge: String,
+    pub badge_kind: BadgeKind,
+    /// Where the QR code leads: the ticket page, else the event page; empty for none.
+    pub link: String,
+    /// The best image the feed offers; empty for none (the UI shows a placeholder).
+    pub image_url: String,
+    /// The letter on the placeholder tile.
+    pub initial: String,
+}
+
+/// What a badge means, so the UI can colour it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeKind {
+    None,
+    Running,
+    StartingSoon,
+    SaleNotOpen,
+    SoldOut,
+    Cancelled,
+}
+
+/// How soon before its start an event gets "Starter om N min.".
+const SOON_MINUTES: i64 = 15;
+
+pub fn header(now: DateTime<Utc>, tz: Tz, language: Language) -> Header {
+    let local = now.with_timezone(&tz);
+    Header {
+        date: capitalise(&long_date(local.date_naive(), texts(language))),
+        clock: format!("{:02}:{:02}", local.hour(), local.minute()),
+    }
+}
+
+/// The rows of one page. Day headings restart on every page so each page reads alone.
+/// With `relative` false (the clock is in doubt) days are named by their date and
+/// no badge depends on the time ("I gang nu", "Starter om …").
+pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Language, relative: bool) -> Vec<Row> {
+    let words = texts(language);
+    let today = now.with_timezone(&tz).date_naive();
+    let mut previous_day = None;
+    page.iter()
+        .map(|item| {
+            let day = match previous_day == Some(item.day) {
+                true => String::new(),
+                false if relative => day_label(item.day, today, words),
+                false => capitalise(&long_date(item.day, words)),
+            };
+            previous_day = Some(item.day);
+            let (badge, badge_kind) = badge(item, now, words, relative);
+            Row {
+                day,
+                time: time_range(item.event, tz, words),
+                title: item.event.title.clone(),
+                subtitle: item.event.subtitle.clone().unwrap_or_default(),
+                place: place(item.event, words),
+                price: item.event.price.as_ref().map(|price| price_text(price, words)).unwrap_or_default(),
+                badge: badge.to_string(),
+                badge_kind,
+                link: item.event.ticket_url.clone().or_else(|| item.event.url.clone()).unwrap_or_default(),
+                image_url: item.event.images.first().cloned().unwrap_or_default(),
+                initial: item.event.title.chars().find(|c| c.is_alphanumeric()).map(String::from).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// "I dag", "I morgen", or "Fredag 27. november".
+pub fn day_label(day: NaiveDate, today: NaiveDate, words: &Texts) -> String {
+    match (day - today).num_days() {
+        0 => words.today.to_string(),
+        1 => words.tomorrow.to_string(),
+        _ => capitalise(&long_date(day, words)),
+    }
+}
+
+/// "14:00–15:30", "Hele dagen", or "til 12. dec." for exhibitions and the like.
+pub fn time_range(event: &Event, tz: Tz, words: &Texts) -> String {
+    let start = event.start.with_timezone(&tz);
+    let end = event.end.with_timezone(&tz);
+    if spans_days(event, tz) {
+        let end_day = end.date_naive();
+        let month = words.months_short[end_day.month0() as usize];
+        return format!("{} {}{} {month}", words.until, end_day.day(), words.day_suffix);
+    }
+    if event.all_day {
+        return words.all_day.to_string();
+    }
+    let clock = |hour: u32, minute: u32| format!("{hour:02}:{minute:02}");
+    if start == end {
+        return clock(start.hour(), start.minute());
+    }
+    format!("{}–{}", clock(start.hour(), start.minute()), clock(end.hour(), end.minute()))
+}
+
+/// "Gratis", "75 kr.", "fra 50 kr.", "10 EUR".
+pub fn price_text(price: &Price, words: &Texts) -> String {
+    let amount = |value: u32| match price.currency.as_str() {
+        "DKK" => format!("{value} kr."),
+        currency => format!("{value} {currency}"),
+    };
+    if price.max == 0 {
+        words.free.to_string()
+    } else if price.min == price.max {
+        amount(price.max)
+    } else if price.min == 0 {
+        format!("{}–{}", words.free, amount(price.max))
+    } else {
+        format!("{} {}", words.from, amount(price.min))
+    }
+}
+
+/// Branch, then the room; "Online" for online events.
+fn place(event: &Event, words: &Texts) -> String {
+    if event.place.online {
+        return words.online.to_string();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    let name = event.branch.as_deref().or(event.place.location.as_deref());
+    parts.extend(name);
+    if let Some(location) = event.place.location.as_deref() {
+        if Some(location) != name {
+            parts.push(location);
+        }
+    }
+    parts.extend(event.place.additional.as_deref());
+    parts.join(" · ")
+}
+
+fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts, relative: bool) -> (String, BadgeKind) {
+    let minutes_to_start = (item.event.start - now).num_minutes();
+    match item.event.state {
+        EventState::Cancelled => (words.cancelled.into(), BadgeKind::Cancelled),
+        EventState::SoldOut => (words.sold_out.into(), BadgeKind::SoldOut),
+        _ if item.running && relative => (words.running_now.into(), BadgeKind::Running),
+        EventState::TicketSaleNotOpen => (words.sale_not_open.into(), BadgeKind::SaleNotOpen),
+        _ if relative && (0..SOON_MINUTES).contains(&minutes_to_start) => (
+            format!("{} {} {}", words.starts_in, minutes_to_start.max(1), words.minutes_short),
+            BadgeKind::StartingSoon,
+        ),
+        _ => (String::new(), BadgeKind::None),
+    }
+}
+
+/// "fredag 27. november" / "Friday 27 November".
+fn long_date(date: NaiveDate, words: &Texts) -> String {
+    let month = words.months[date.month0() as usize];
+    let weekday = words.weekdays[date.weekday().num_days_from_monday() as usize];
+    format!("{weekday} {}{} {month}", date.day(), words.day_suffix)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,113 @@
+//! Every word the screen shows, in Danish and English, from one table.
+
+use crate::domain::config::Language;
+
+/// The screen's vocabulary in one language.
+#[derive(Debug)]
+pub struct Texts {
+    pub today: &'static str,
+    pub tomorrow: &'static str,
+    pub all_day: &'static str,
+    /// Followed by a date: "til 12. december".
+    pub until: &'static str,
+    pub free: &'static str,
+    /// Before the lowest of several prices: "fra 50 kr.".
+    pub from: &'static str,
+    pub sold_out: &'static str,
+    pub cancelled: &'static str,
+    pub sale_not_open: &'static str,
+    pub running_now: &'static str,
+    /// Followed by minutes: "Starter om 12 min.".
+    pub starts_in: &'static str,
+    pub minutes_short: &'static str,
+    /// After the day of the month: "27. november" in Danish, "27 November" in English.
+    pub day_suffix: &'static str,
+    pub online: &'static str,
+    pub no_events: &'static str,
+    pub see_website: &'static str,
+    pub last_updated: &'static str,
+    /// Monday first.
+    pub weekdays: [&'static str; 7],
+    pub months: [&'static str; 12],
+    /// For the narrow time column: "til 12. dec.".
+    pub months_short: [&'static str; 12],
+}
+
+pub const DANISH: Texts = Texts {
+    today: "I dag",
+    tomorrow: "I morgen",
+    all_day: "Hele dagen",
+    until: "til",
+    free: "Gratis",
+    from: "fra",
+    sold_out: "UDSOLGT",
+    cancelled: "AFLYST",
+    sale_not_open: "Billetsalg åbner snart",
+    running_now: "I gang nu",
+    starts_in: "Starter om",
+    minutes_short: "min.",
+    day_suffix: ".",
+    online: "Online",
+    no_events: "Ingen arrangementer de næste dage",
+    see_website: "Se alle arrangementer på",
+    last_updated: "Sidst opdateret",
+    weekdays: ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
+    months: [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    months_short: ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."],
+};
+
+pub const ENGLISH: Texts = Texts {
+    today: "Today",
+    tomorrow: "Tomorrow",
+    all_day: "All day",
+    until: "until",
+    free: "Free",
+    from: "from",
+    sold_out: "SOLD OUT",
+    cancelled: "CANCELLED",
+    sale_not_open: "Tickets on sale soon",
+    running_now: "On now",
+    starts_in: "Starts in",
+    minutes_short: "min",
+    day_suffix: "",
+    online: "Online",
+    no_events: "No events in the coming days",
+    see_website: "See all events at",
+    last_updated: "Last updated",
+    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    months_short: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+};
+
+pub fn texts(language: Language) -> &'static Texts {
+    match language {
+        Language::Danish => &DANISH,
+        Language::English => &ENGLISH,
+    }
+}

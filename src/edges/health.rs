@@ -1,0 +1,197 @@
+//! Liveness of the running screen: heartbeats from the UI thread and the refresh
+//! loop, the status file built from them, and the systemd watchdog, which is fed
+//! only while both are alive, so a hung UI or a stuck refresh loop gets restarted.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::domain::config::Config;
+use crate::edges::clock::Clock;
+use crate::edges::status::{self, SourceStatus, Status};
+
+/// Shared between the UI thread, the refresh loop and the health task.
+pub struct Health {
+    /// False outside opening hours.
+    pub display_on: AtomicBool,
+    /// Unix seconds of the last sign of life; 0 = never.
+    pub ui_alive: AtomicI64,
+    pub refresh_alive: AtomicI64,
+    pub first_frame: AtomicI64,
+    pub last_frame: AtomicI64,
+    pub sources: Mutex<Vec<SourceStatus>>,
+    pub frame_png: Mutex<Option<PathBuf>>,
+    /// How far the clock is trusted, in words (`trust::describe`).
+    pub clock: Mutex<String>,
+    /// "ok", or what is wrong with the config file and what runs instead.
+    pub config: Mutex<String>,
+    /// Why the screen is dark while it waits for a display device, if it is.
+    pub display_waiting: Mutex<Option<String>>,
+    /// Wakes the health task to write the status file now (the first frame
+    /// is on screen, a refresh round ended), not only every period.
+    pub changed: tokio::sync::Notify,
+}
+
+impl Default for Health {
+    fn default() -> Health {
+        Health {
+            display_on: AtomicBool::new(true),
+            ui_alive: AtomicI64::new(0),
+            refresh_alive: AtomicI64::new(0),
+            first_frame: AtomicI64::new(0),
+            last_frame: AtomicI64::new(0),
+            sources: Mutex::new(Vec::new()),
+            frame_png: Mutex::new(None),
+            clock: Mutex::new("not judged yet".into()),
+            config: Mutex::new("ok".into()),
+            display_waiting: Mutex::new(None),
+            changed: tokio::sync::Notify::new(),
+        }
+    }
+}
+
+impl Health {
+    pub fn set_display_waiting(&self, reason: Option<String>) {
+        *self.display_waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = reason;
+        self.changed.notify_one();
+    }
+
+    pub fn set_config_state(&self, text: String) {
+        *self.config.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+        self.changed.notify_one();
+    }
+
+    pub fn beat(counter: &AtomicI64, now: DateTime<Utc>) {
+        counter.store(now.timestamp(), Ordering::Relaxed);
+    }
+
+    /// Records one refresh round: per source of `config`, in order, what happened
+    /// in words and whether it succeeded (`refresh::SourceReport::outcome`).
+    pub fn record(&self, config: &Config, outcomes: &[(String, bool)], now: DateTime<Utc>) {
+        let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let same = sources.len() == config.sources.len()
+            && sources.iter().zip(&config.sources).all(|(known, source)| known.url == source.url.as_str());
+        if !same {
+            *sources = config
+                .sources
+                .iter()
+                .map(|source| SourceStatus {
+                    label: source.label.clone(),
+                    url: source.url.to_string(),
+                    last_attempt_at: None,
+                    last_result: "not tried yet".into(),
+                    last_success_at: None,
+                })
+                .collect();
+        }
+        for (source, (text, succeeded)) in sources.iter_mut().zip(outcomes) {
+            source.last_attempt_at = Some(now);
+            source.last_result = text.clone();
+            if *succeeded {
+                source.last_success_at = Some(now);
+            }
+        }
+        self.changed.notify_one();
+    }
+
+    fn status(&self, started_at: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
+        let at = |counter: &AtomicI64| match counter.load(Ordering::Relaxed) {
+            0 => None,
+            seconds => DateTime::from_timestamp(seconds, 0),
+        };
+        Status {
+            version: crate::edges::update::running_version().into(),
+            pid: std::process::id(),
+            started_at,
+            first_frame_at: at(&self.first_frame),
+            last_frame_at: at(&self.last_frame),
+            ui_alive_at: at(&self.ui_alive),
+            refresh_alive_at: at(&self.refresh_alive),
+            display: match self.display_waiting.lock().ok().and_then(|waiting| waiting.clone()) {
+                Some(reason) => format!("waiting: {reason}"),
+                None if self.display_on.load(Ordering::Relaxed) => "on".into(),
+                None => "off by schedule".into(),
+            },
+            clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
+            config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
+            sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
+            cache_bytes: directory_size(&cache_dir.join("feeds")),
+            frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
+        }
+    }
+}
+
+/// Sets glibc's allocator up for a process that runs for months: blocks of
+/// 128 KB and more (feed bodies, parsed feeds, frame buffers) always get pages
+/// of their own, returned to the system when freed (glibc otherwise raises
+/// this threshold as such blocks are freed and then carves them from the heap,
+/// where they fragment it), and two arenas instead of one per thread.
+/// Call once, before other threads start.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+/// Hands memory the allocator holds but no longer uses back to the system.
+///
+/// glibc keeps freed memory in per-thread arenas, and feeds are parsed on the
+/// refresh thread and freed on the UI thread; the soak (tests/it/soak.rs) saw
+/// the heap in use stay flat while resident memory drifted with what the
+/// allocator kept. Called after each new snapshot; it costs a few milliseconds.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the kernel; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Every `period`: writes the status file and, while the UI and the refresh loop
+/// are both alive, tells systemd's watchdog so. Stops when `stop` turns true.
+pub async fn run_health(
+    health: Arc<Health>,
+    cache_dir: PathBuf,
+    status_path: PathBuf,
+    period: Duration,
+    clock: Clock,
+    mut stop: watch::Receiver<bool>,
+) {
+    let started_at = clock.now();
+    loop {
+        let now = clock.now();
+        let current = health.status(started_at, &cache_dir);
+        if let Err(error) = status::write(&status_path, &current) {
+            tracing::debug!("writing the status file: {error:#}");
+        }
+        let alive =
+            |at: Option<DateTime<Utc>>| at.is_some_and(|at| (now - at).num_seconds() <= status::ALIVE_WITHIN_SECONDS);
+        if alive(current.ui_alive_at) && alive(current.refresh_alive_at) {
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+        } else {
+            tracing::warn!(
+                "not feeding the watchdog: ui alive {:?}, refresh alive {:?}",
+                current.ui_alive_at,
+                current.refresh_alive_at
+            );
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = health.changed.notified() => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+fn directory_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter_map(|entry| entry.metadata().ok()).map(|meta| meta.len()).sum())
+        .unwrap_or(0)
+}

@@ -1,0 +1,16 @@
+//! Everything that touches the world: HTTP, the disk, the clock, display devices,
+//! the tty, the process and systemd. Each resolves its paths, clock and
+//! environment from what `main` passes in.
+
+pub mod cache;
+pub mod clock;
+pub mod console;
+pub mod display;
+pub mod fetch;
+pub mod health;
+pub mod paths;
+pub mod refresh;
+pub mod reload;
+pub mod status;
+pub mod thumbs;
+pub mod update;
