@@ -9,6 +9,7 @@ The guest has no network device. Host and guest meet only in the share:
   reached a point, and `cache-NAME/` copies of its cache for the host to render.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -20,6 +21,12 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+# The host's build: it renders what the guest's screen must show.
+HOST_BINARY = REPO / "target/x86_64-unknown-linux-gnu/release/eventscreen"
+SIZE = "1920x1080"
+# Share of pixels allowed to differ between the guest's screen and the host's render.
+TOLERANCE = 0.001
 
 
 class Failure(Exception):
@@ -60,8 +67,15 @@ class Guest:
             shutil.copy(HERE / "guest" / helper, self.share / helper)
         (self.share / "guest.sh").write_text(script)
         self.monitor_path.unlink(missing_ok=True)
+        command = self.qemu_command(gpu, kernel_args)
+        self.powered_on = time.monotonic()
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        wait_until(lambda: self.monitor_path.exists(), 30, "the QEMU monitor socket")
+
+    def qemu_command(self, gpu: str, kernel_args: str) -> list:
+        """The QEMU command line for one boot of this machine (amd64: q35-less pc, TCG or KVM)."""
         accel = ["-accel", "kvm", "-cpu", "host"] if self.kvm else ["-accel", "tcg,thread=multi", "-cpu", "max"]
-        command = [
+        return [
             "qemu-system-x86_64", *accel, "-smp", "2", "-m", str(self.memory_mb),
             "-kernel", str(self.image_dir / "vmlinuz"), "-initrd", str(self.image_dir / "initrd.img"),
             "-append", f"root=/dev/vda rw console=ttyS0,115200 quiet {kernel_args}".strip(),
@@ -70,13 +84,14 @@ class Guest:
             "-nic", "none",
             "-vga", "none", "-device", f"{gpu},xres=1920,yres=1080",
             "-display", "none",
-            "-serial", f"file:{self.work / f'console-{self.boots}.log'}",
+            "-serial", f"file:{self.console_log()}",
             "-monitor", f"unix:{self.monitor_path},server=on,wait=off",
             "-no-reboot",
         ]
-        self.powered_on = time.monotonic()
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
-        wait_until(lambda: self.monitor_path.exists(), 30, "the QEMU monitor socket")
+
+    def console_log(self) -> Path:
+        """This boot's serial console."""
+        return self.work / f"console-{self.boots}.log"
 
     def monitor(self, command: str) -> str:
         """Sends one command to the QEMU monitor and returns its answer."""
@@ -129,7 +144,7 @@ class Guest:
         if failed.exists() and not path.exists():
             raise Failure(f"the guest failed before '{name}': {failed.read_text().strip()}")
         if not path.exists():
-            raise Failure(f"the guest stopped before '{name}' (see {self.work}/console-{self.boots}.log)")
+            raise Failure(f"the guest stopped before '{name}' (see {self.console_log()})")
         return path.read_text()
 
     def go(self, name: str):
@@ -154,6 +169,50 @@ class Guest:
 
     def seconds_on(self) -> float:
         return time.monotonic() - self.powered_on
+
+
+def host_render(config: Path, cache: Path, at: datetime.datetime, out: Path) -> Image.Image:
+    """What `eventscreen render` on the host draws from the guest's cache and config."""
+    subprocess.run(
+        [str(HOST_BINARY), "--config", str(config), "render", "--at", at.isoformat(), "--size", SIZE, "--out", str(out)],
+        check=True,
+        env={"CACHE_DIRECTORY": str(cache), "PATH": "/usr/bin:/bin", "EVENTSCREEN_LOG": "warn"},
+    )
+    return Image.open(out).convert("RGB")
+
+
+def minute(offset: int = 0) -> datetime.datetime:
+    """The current minute (the guest's clock follows the host's), `offset` minutes on."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    return now + datetime.timedelta(minutes=offset)
+
+
+def screen_matches(guest: Guest, config: Path, cache: Path, name: str, out: Path, timeout: float) -> dict:
+    """Polls the guest's screen until it shows what the host renders from the same
+    config and cache (at this minute or the one before); returns the figures."""
+    started = time.monotonic()
+    expected = {}
+    best = (1.0, None)
+    while True:
+        shot_at = minute()
+        shot = guest.screendump(out / f"{name}-guest.png")
+        for at in (shot_at, shot_at - datetime.timedelta(minutes=1)):
+            if at not in expected:
+                expected[at] = host_render(config, cache, at, out / f"{name}-host-{at:%H%M}.png")
+            share = difference(shot, expected[at])
+            if share < best[0]:
+                best = (share, at)
+            if share <= TOLERANCE:
+                Path(out / f"{name}-host-{at:%H%M}.png").rename(out / f"{name}-host.png")
+                for stale in out.glob(f"{name}-host-*.png"):
+                    stale.unlink()
+                return {"differing_pixels": share, "seconds": time.monotonic() - started, "at": at.isoformat()}
+        if time.monotonic() - started > timeout:
+            raise Failure(
+                f"{name}: the guest's screen never matched the host's render within {timeout:.0f} s "
+                f"(closest: {best[0]:.2%} of pixels differ, at {best[1]}); see {out}/{name}-guest.png"
+            )
+        time.sleep(0.5)
 
 
 def wait_until(condition, timeout: float, what: str, every: float = 0.2):
