@@ -99,9 +99,7 @@ fn run_config(paths: &Paths, demo: bool, save: bool) -> (Config, bool, Option<St
                 "{}\nno usable config and no saved good one; the screen shows the problem until the file is fixed",
                 problem.as_deref().unwrap_or_default()
             );
-            let mut stand_in = crate::domain::demo::demo_config();
-            stand_in.sources.clear();
-            (stand_in, false, start.problem, Some(path))
+            (Config::stand_in(), false, start.problem, Some(path))
         }
     }
 }
@@ -200,10 +198,10 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
         let fetcher = crate::edges::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
         // As the screen does: the cache is dated, and an empty feed judged, by the
         // clock only when it can be believed.
-        let (trusted, _) = clock.trusted(crate::edges::refresh::load_cached(&config, &dir).newest_known, None);
+        let (trusted, _) = clock.trusted(crate::edges::cache::load_cached(&config, &dir).newest_known, None);
         let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, trusted.now, &mut Default::default()));
         // Pictures too, so a `render` after `fetch` shows what the screen would.
-        let snapshot = crate::edges::refresh::load_cached(&config, &dir);
+        let snapshot = crate::edges::cache::load_cached(&config, &dir);
         let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
         let (trusted, _) = clock.trusted(snapshot.newest_known, heard);
         let file_now = clock.system_time();

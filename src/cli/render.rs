@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::domain::config::Config;
 use crate::domain::frame::{build_frame, FrameRequest};
+use crate::edges::cache::{load_cached, Snapshot};
 use crate::edges::clock::Clock;
-use crate::edges::refresh::{load_cached, Snapshot};
 use crate::ui::pictures::Pictures;
 
 pub struct RenderOptions {

@@ -106,25 +106,16 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
 /// are the exact ones `eventscreen check-config` prints.
 pub fn problem_frame(problem: &str, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
     const SHOWN: usize = 4;
-    let mut config = crate::domain::demo::demo_config();
-    config.library.name = "eventscreen".into();
-    config.library.website = None;
-    let mut frame = build_frame(&FrameRequest {
-        events: &[],
-        config: &config,
-        last_success: None,
-        now,
-        clock: ClockTrust::Plausible,
-        size,
-        page_index: 0,
-    });
+    let config = Config::stand_in();
+    let words = texts(config.screen.language);
+    let mut frame = empty_frame(&config, now, size);
     let lines: Vec<&str> = problem.lines().filter(|line| !line.trim().is_empty()).collect();
-    let mut detail = vec!["Ret indstillingsfilen; skærmen går i gang af sig selv, når den er i orden.".to_string()];
+    let mut detail = vec![words.config_broken_hint.to_string()];
     detail.extend(lines.iter().take(SHOWN).map(|line| line.to_string()));
     if lines.len() > SHOWN {
-        detail.push(format!("… og {} mere (eventscreen check-config viser alle)", lines.len() - SHOWN));
+        detail.push(words.config_broken_more.replace("{n}", &(lines.len() - SHOWN).to_string()));
     }
-    frame.empty_title = "Skærmen mangler gyldige indstillinger".into();
+    frame.empty_title = words.config_broken_title.into();
     frame.empty_detail = detail.join("\n");
     frame
 }
@@ -133,15 +124,30 @@ pub fn problem_frame(problem: &str, now: DateTime<Utc>, size: (u32, u32)) -> Fra
 /// an example address) and so has no events: not "no events", which would read
 /// as if the library had none, but what to set up and where.
 pub fn setup_frame(config_path: &std::path::Path, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
-    let mut frame = problem_frame("", now, size);
-    frame.empty_title = "Skærmen er ikke sat op endnu".into();
+    let config = Config::stand_in();
+    let words = texts(config.screen.language);
+    let mut frame = empty_frame(&config, now, size);
+    frame.empty_title = words.setup_title.into();
     frame.empty_detail = [
-        format!("Skriv bibliotekets adresse i {} under [[sources]]:", config_path.display()),
+        words.setup_where.replace("{path}", &config_path.display().to_string()),
         "url = \"https://DIT-BIBLIOTEK.dk/api/v1/events\"".to_string(),
-        "Skærmen henter arrangementerne få sekunder efter, uden genstart.".to_string(),
+        words.setup_after.to_string(),
     ]
     .join("\n");
     frame
+}
+
+/// A frame with the header and no events, for a slide of words.
+fn empty_frame(config: &Config, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
+    build_frame(&FrameRequest {
+        events: &[],
+        config,
+        last_success: None,
+        now,
+        clock: ClockTrust::Plausible,
+        size,
+        page_index: 0,
+    })
 }
 
 /// Whether a screen with this config and no events is still to be set up.

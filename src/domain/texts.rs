@@ -31,6 +31,14 @@ pub struct Texts {
     pub months: [&'static str; 12],
     /// For the narrow time column: "til 12. dec.".
     pub months_short: [&'static str; 12],
+    /// The slide of a screen with no usable config ("{n}": how many problems are not shown).
+    pub config_broken_title: &'static str,
+    pub config_broken_hint: &'static str,
+    pub config_broken_more: &'static str,
+    /// The slide of a screen still on the sample config ("{path}": the config file).
+    pub setup_title: &'static str,
+    pub setup_where: &'static str,
+    pub setup_after: &'static str,
 }
 
 pub const DANISH: Texts = Texts {
@@ -67,6 +75,12 @@ pub const DANISH: Texts = Texts {
         "december",
     ],
     months_short: ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."],
+    config_broken_title: "Skærmen mangler gyldige indstillinger",
+    config_broken_hint: "Ret indstillingsfilen; skærmen går i gang af sig selv, når den er i orden.",
+    config_broken_more: "… og {n} mere (eventscreen check-config viser alle)",
+    setup_title: "Skærmen er ikke sat op endnu",
+    setup_where: "Skriv bibliotekets adresse i {path} under [[sources]]:",
+    setup_after: "Skærmen henter arrangementerne få sekunder efter, uden genstart.",
 };
 
 pub const ENGLISH: Texts = Texts {
@@ -103,6 +117,12 @@ pub const ENGLISH: Texts = Texts {
         "December",
     ],
     months_short: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    config_broken_title: "The screen has no valid settings",
+    config_broken_hint: "Fix the settings file; the screen starts by itself once it is right.",
+    config_broken_more: "… and {n} more (eventscreen check-config lists them all)",
+    setup_title: "The screen is not set up yet",
+    setup_where: "Write the library's address in {path} under [[sources]]:",
+    setup_after: "The screen fetches the events a few seconds later, without a restart.",
 };
 
 pub fn texts(language: Language) -> &'static Texts {

@@ -1,4 +1,5 @@
-//! The on-disk cache of the last good feed per source.
+//! The on-disk cache of the last good feed per source, and the [`Snapshot`] of
+//! events read back from it.
 //!
 //! One file per source holds a header line, a JSON metadata line and the raw
 //! body, so metadata and body are replaced together or not at all. Writes go to a
@@ -6,12 +7,15 @@
 //! fsynced: after a power cut the file is the old version or the new one. A file
 //! whose length or SHA-256 does not match its metadata is ignored, never trusted.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::config::{Config, Source};
+use crate::domain::feed::{parse_feed, Event};
+use crate::edges::clock::ServerTime;
 use sha2::{Digest, Sha256};
 
 const MAGIC: &str = "eventscreen-feed-cache v1";
@@ -73,44 +77,46 @@ pub fn write_feed(dir: &Path, meta_in: &CacheMeta, body: &[u8]) -> Result<(), Ca
     bytes.extend_from_slice(meta_json.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(body);
-    write_atomic(&feed_path(dir, &meta.url), &bytes)
+    crate::edges::atomic::write(&feed_path(dir, &meta.url), &bytes)
+        .map_err(|error| CacheError::Write { path: error.path, source: error.source })
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
-    write_atomic_mode(path, bytes, None)
+/// The events of every source and how fresh they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub events: Vec<Event>,
+    /// Newest successful contact with any source (200 or 304), if ever.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The newest server `Date` stored in the cache: a moment known to have passed.
+    pub newest_known: Option<DateTime<Utc>>,
+    /// The newest `Date` header heard in this run, for judging the clock.
+    pub server_time: Option<ServerTime>,
+    /// The sources these events came from.
+    pub sources: Vec<Source>,
 }
 
-/// As [`write_atomic`], readable by everyone (mode 0644) whatever the umask: the
-/// status file and frame PNG, which an admin who is not root reads.
-pub fn write_atomic_readable(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
-    write_atomic_mode(path, bytes, Some(0o644))
-}
-
-/// As [`write_atomic`], with the file's mode set before its content is written
-/// (`None`: as the umask gives), so the mode is as durable as the content.
-pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), CacheError> {
-    use std::os::unix::fs::PermissionsExt;
-    let fail = |source| CacheError::Write { path: path.to_path_buf(), source };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(fail)?;
-    let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("cache");
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = File::create(&temp)?;
-        if let Some(mode) = mode {
-            file.set_permissions(fs::Permissions::from_mode(mode))?;
+/// Reads every source's cached feed. Missing or damaged files are logged and skipped.
+pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
+    let mut snapshot = Snapshot { sources: config.sources.clone(), ..Snapshot::default() };
+    for (index, source) in config.sources.iter().enumerate() {
+        let cached = match read_feed(dir, source.url.as_str()) {
+            Ok(Some(cached)) => cached,
+            Ok(None) => continue,
+            Err(error) => {
+                tracing::warn!("{error}");
+                continue;
+            }
+        };
+        match parse_feed(&cached.body, index) {
+            Ok(feed) => {
+                snapshot.events.extend(feed.events);
+                snapshot.last_success = snapshot.last_success.max(Some(cached.meta.fetched_at));
+                snapshot.newest_known = snapshot.newest_known.max(cached.meta.http_date);
+            }
+            Err(error) => tracing::warn!("cached feed for {}: {error}", source.label),
         }
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        // Make the rename itself durable.
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
     }
-    result.map_err(fail)
+    snapshot
 }
 
 /// Removes temporary files that a killed process left behind in the cache's
@@ -132,7 +138,7 @@ pub fn sweep_temp(dir: &Path) -> usize {
     removed
 }
 
-/// The process id in a temporary file's name (`.NAME.PID.tmp`, from [`write_atomic`]).
+/// The process id in a temporary file's name (`.NAME.PID.tmp`, from [`crate::edges::atomic::write`]).
 fn temp_owner(name: &str) -> Option<u32> {
     let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
     stem.rsplit('.').next()?.parse().ok()

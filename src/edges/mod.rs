@@ -2,6 +2,7 @@
 //! the tty, the process and systemd. Each resolves its paths, clock and
 //! environment from what `main` passes in.
 
+pub mod atomic;
 pub mod cache;
 pub mod clock;
 pub mod console;

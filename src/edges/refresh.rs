@@ -16,24 +16,10 @@ use tokio::sync::watch;
 
 use crate::domain::config::{Config, Source};
 use crate::domain::feed::{parse_feed, Event};
-use crate::edges::cache::{self, CacheMeta};
+use crate::edges::cache::{self, load_cached, CacheMeta, Snapshot};
 use crate::edges::clock::{Clock, ServerTime};
 use crate::edges::fetch::{FetchOutcome, Fetcher, Validators};
 use crate::edges::health::Health;
-
-/// The events of every source and how fresh they are.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
-    pub events: Vec<Event>,
-    /// Newest successful contact with any source (200 or 304), if ever.
-    pub last_success: Option<DateTime<Utc>>,
-    /// The newest server `Date` stored in the cache: a moment known to have passed.
-    pub newest_known: Option<DateTime<Utc>>,
-    /// The newest `Date` header heard in this run, for judging the clock.
-    pub server_time: Option<ServerTime>,
-    /// The sources these events came from.
-    pub sources: Vec<Source>,
-}
 
 /// What happened to one source in one refresh, for the log and the exit code.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,30 +59,6 @@ pub const EMPTY_HOLD_HOURS: i64 = 24;
 pub struct RefreshMemory {
     /// Per source URL: since when it has answered with no usable events.
     pub empty_since: std::collections::HashMap<String, DateTime<Utc>>,
-}
-
-/// Reads every source's cached feed. Missing or damaged files are logged and skipped.
-pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
-    let mut snapshot = Snapshot { sources: config.sources.clone(), ..Snapshot::default() };
-    for (index, source) in config.sources.iter().enumerate() {
-        let cached = match cache::read_feed(dir, source.url.as_str()) {
-            Ok(Some(cached)) => cached,
-            Ok(None) => continue,
-            Err(error) => {
-                tracing::warn!("{error}");
-                continue;
-            }
-        };
-        match parse_feed(&cached.body, index) {
-            Ok(feed) => {
-                snapshot.events.extend(feed.events);
-                snapshot.last_success = snapshot.last_success.max(Some(cached.meta.fetched_at));
-                snapshot.newest_known = snapshot.newest_known.max(cached.meta.http_date);
-            }
-            Err(error) => tracing::warn!("cached feed for {}: {error}", source.label),
-        }
-    }
-    snapshot
 }
 
 /// Fetches one source and, when a new valid feed arrived, caches it.

@@ -60,7 +60,7 @@ fn save_last_good(copy: &Path, text: &str) {
     if std::fs::read_to_string(copy).is_ok_and(|saved| saved == text) {
         return;
     }
-    if let Err(error) = crate::edges::cache::write_atomic(copy, text.as_bytes()) {
+    if let Err(error) = crate::edges::atomic::write(copy, text.as_bytes()) {
         tracing::warn!("keeping a copy of the good config: {error}");
     }
 }

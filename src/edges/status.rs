@@ -50,7 +50,7 @@ pub struct SourceStatus {
 /// Writes the status file, readable by every user (`eventscreen status` as an admin who is not root).
 pub fn write(path: &Path, status: &Status) -> anyhow::Result<()> {
     let bytes = serde_json::to_vec_pretty(status)?;
-    crate::edges::cache::write_atomic_readable(path, &bytes)?;
+    crate::edges::atomic::write_readable(path, &bytes)?;
     Ok(())
 }
 

@@ -87,7 +87,7 @@ pub fn make_thumb(image: &image::DynamicImage) -> RgbImage {
 pub fn store_thumb(cache_dir: &Path, url: &str, thumb: &RgbImage) -> anyhow::Result<()> {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88).encode_image(thumb)?;
-    crate::edges::cache::write_atomic(&thumb_path(cache_dir, url), &jpeg)?;
+    crate::edges::atomic::write(&thumb_path(cache_dir, url), &jpeg)?;
     Ok(())
 }
 
@@ -134,7 +134,7 @@ pub fn needs_fetch(cache_dir: &Path, url: &str, now: SystemTime) -> bool {
 pub async fn fetch_thumb(client: &reqwest::Client, cache_dir: &Path, url: &str) -> anyhow::Result<()> {
     let result = fetch_and_store(client, cache_dir, url).await;
     if result.is_err() {
-        let _ = crate::edges::cache::write_atomic(&failed_marker(cache_dir, url), b"");
+        let _ = crate::edges::atomic::write(&failed_marker(cache_dir, url), b"");
     }
     result
 }

@@ -228,7 +228,7 @@ fn install(install_dir: &Path, version: &Version, binary: &[u8]) -> anyhow::Resu
     let path = dir.join("eventscreen");
     // Executable from the start (a chmod after the rename could be lost in a power
     // cut, leaving `current` pointing at a file that cannot run).
-    crate::edges::cache::write_atomic_mode(&path, binary, Some(0o755))?;
+    crate::edges::atomic::write_with_mode(&path, binary, Some(0o755))?;
     // And the new directory's entry in releases/ durable before `current` may point into it.
     std::fs::File::open(dir.parent().unwrap_or(install_dir))?.sync_all()?;
     let output = std::process::Command::new(&path)

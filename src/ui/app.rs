@@ -15,10 +15,11 @@ use tokio::sync::watch;
 use crate::domain::config::Config;
 use crate::domain::frame::{build_frame, Display, FrameRequest};
 use crate::domain::paginate::next_page;
+use crate::edges::cache::{load_cached, Snapshot};
 use crate::edges::clock::Clock;
 use crate::edges::health::{run_health, Health};
 use crate::edges::paths::Paths;
-use crate::edges::refresh::{load_cached, RefreshLoop, Snapshot};
+use crate::edges::refresh::RefreshLoop;
 use crate::edges::reload::{needs_restart, watch_config, Change, Watcher};
 use crate::ui::bridge::show_frame;
 use crate::ui::pictures::Pictures;
@@ -203,7 +204,7 @@ impl Screen {
             image::DynamicImage::ImageRgba8(image)
                 .into_rgb8()
                 .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
-            crate::edges::cache::write_atomic_readable(&self.frame_png, &png)?;
+            crate::edges::atomic::write_readable(&self.frame_png, &png)?;
             Ok(())
         });
         match saved {

@@ -3,7 +3,7 @@
 //! fails clearly without touching the cache.
 
 use eventscreen::domain::schedule::{schedule, Filter};
-use eventscreen::edges::refresh::load_cached;
+use eventscreen::edges::cache::load_cached;
 use eventscreen::edges::reload::load;
 
 use crate::server::{Reply, TestServer};

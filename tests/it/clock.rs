@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use eventscreen::domain::frame::{build_frame, FrameRequest};
 use eventscreen::domain::trust::{assess, ClockEvidence, ClockTrust};
+use eventscreen::edges::cache::load_cached;
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::refresh::{load_cached, refresh_all, RefreshMemory};
+use eventscreen::edges::refresh::{refresh_all, RefreshMemory};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, FEED_300};

@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use eventscreen::edges::cache::load_cached;
 use eventscreen::edges::cache::read_feed;
 use eventscreen::edges::fetch::Fetcher;
 use eventscreen::edges::health::Health;
-use eventscreen::edges::refresh::{load_cached, refresh_all, RefreshMemory, SourceReport, SourceUpdate};
+use eventscreen::edges::refresh::{refresh_all, RefreshMemory, SourceReport, SourceUpdate};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};

@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use eventscreen::edges::cache::{read_feed, sweep_temp, write_atomic, write_feed, CacheMeta};
+use eventscreen::edges::atomic::write as write_atomic;
+use eventscreen::edges::cache::{read_feed, sweep_temp, write_feed, CacheMeta};
 use eventscreen::edges::thumbs::thumb_path;
 use rand::Rng;
 
@@ -104,7 +105,7 @@ fn killed_writes_always_leave_old_or_new() {
             }
             other => failures.push(format!("iteration {iteration}: feed cache {other:?}")),
         }
-        let events = eventscreen::edges::refresh::load_cached(&config, dir.path()).events.len();
+        let events = eventscreen::edges::cache::load_cached(&config, dir.path()).events.len();
         if events != 40 && events != 300 {
             failures.push(format!("iteration {iteration}: {events} events loaded"));
         }

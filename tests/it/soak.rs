@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use eventscreen::domain::frame::{build_frame, FrameRequest};
 use eventscreen::domain::trust::ClockTrust;
-use eventscreen::edges::refresh::Snapshot;
+use eventscreen::edges::cache::Snapshot;
 use eventscreen::ui::headless::HeadlessRenderer;
 use eventscreen::ui::pictures::Pictures;
 

@@ -130,3 +130,22 @@ pub fn status_of(
         frame_png: None,
     }
 }
+
+/// Whether a test that needs the program `tool` (from the Debian package
+/// `package`) runs. It does when the program is installed; when it is not, the
+/// test fails, unless `EVENTSCREEN_TEST_SKIP` names the tool (a comma-separated
+/// list), the one explicit way to leave it out: nothing is skipped silently.
+pub fn needs_tool(tool: &str, package: &str) -> bool {
+    let skipped = std::env::var("EVENTSCREEN_TEST_SKIP").unwrap_or_default();
+    if skipped.split(',').any(|name| name.trim() == tool) {
+        eprintln!("left out: EVENTSCREEN_TEST_SKIP names {tool}");
+        return false;
+    }
+    let installed =
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    assert!(
+        installed,
+        "this test needs {tool}: `sudo apt-get install {package}` (or EVENTSCREEN_TEST_SKIP={tool} to leave it out)"
+    );
+    true
+}

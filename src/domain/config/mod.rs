@@ -197,6 +197,18 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Config {
+    /// Every setting at its default, with no sources: what a screen runs on
+    /// while it has no usable config at all (its problem is on screen).
+    pub fn stand_in() -> Config {
+        let mut config = parse::parse("[[sources]]\nurl = \"https://bibliotek.example.dk/api/v1/events\"\n")
+            .expect("the stand-in config is valid");
+        config.library.name = "eventscreen".into();
+        config.sources.clear();
+        config
+    }
+}
+
 impl Problem {
     /// A problem at byte `offset` of the file's text `src`, located by line and column.
     pub fn at(src: &str, offset: usize, key: &str, message: String) -> Problem {
