@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use eventscreen::cli::commands::{self, Outcome};
+use eventscreen::cli::operate;
 use eventscreen::edges::clock::Clock;
 use eventscreen::edges::paths::{Environment, Paths};
 
@@ -47,9 +48,6 @@ enum Command {
         /// Frame size in pixels
         #[arg(long, default_value = "1920x1080", value_name = "WxH")]
         size: String,
-        /// Also write the same frame as an HTML page (for the browser comparison in BENCHMARKS.md)
-        #[arg(long, value_name = "FILE.html", hide = true)]
-        html: Option<PathBuf>,
     },
     /// Refresh the cache once from every source
     Fetch,
@@ -90,13 +88,12 @@ fn main() -> ExitCode {
     let paths = Paths::resolve(cli.config.as_deref(), &Environment::of_process());
     let outcome = match cli.command.unwrap_or(Command::Run { windowed: false, size: None }) {
         Command::Run { windowed, size } => commands::run(&paths, cli.demo, windowed, size.as_deref(), clock),
-        Command::Render { out, at, page, size, html } => {
-            let target = commands::RenderTarget { png: &out, html: html.as_deref() };
-            commands::render(&paths, cli.demo, at.as_deref(), page, &size, target, clock)
+        Command::Render { out, at, page, size } => {
+            commands::render(&paths, cli.demo, at.as_deref(), page, &size, &out, clock)
         }
-        Command::Fetch => commands::fetch(&paths, clock),
-        Command::Update => commands::update(&paths, clock),
-        Command::Status { json } => commands::status(&paths, json, clock),
+        Command::Fetch => operate::fetch(&paths, clock),
+        Command::Update => operate::update(&paths, clock),
+        Command::Status { json } => operate::status(&paths, json, clock),
         Command::Console { mode } => commands::console(matches!(mode, ConsoleMode::Graphics)),
         Command::CheckConfig { file } => commands::check_config(file.as_deref().unwrap_or(&paths.config)),
     };

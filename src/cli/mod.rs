@@ -2,5 +2,5 @@
 //! check-config | console`, called by `main` with the paths and clock it resolved.
 
 pub mod commands;
-pub mod html;
+pub mod operate;
 pub mod render;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::domain::config::Config;
-use crate::domain::frame::{build_frame, FrameRequest};
+use crate::domain::frame::FrameRequest;
 use crate::edges::cache::{load_cached, Snapshot};
 use crate::edges::clock::Clock;
 use crate::ui::pictures::Pictures;
@@ -25,18 +25,11 @@ pub struct RenderOptions {
     pub width: u32,
     pub height: u32,
     pub out: PathBuf,
-    /// Also write the frame as HTML (for the browser comparison).
-    pub html: Option<PathBuf>,
 }
 
 pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     let snapshot = if options.demo {
-        let at = options.clock.now();
-        Snapshot {
-            events: crate::domain::demo::demo_events(at, options.config.screen.timezone),
-            last_success: Some(at),
-            ..Snapshot::default()
-        }
+        Snapshot::demo(options.clock.now(), options.config.screen.timezone)
     } else {
         load_cached(&options.config, &options.cache_dir)
     };
@@ -47,31 +40,22 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
     // --size is what the TV receives; on a TV turned on its side the UI is the other way round.
     let rotation = options.config.screen.rotation;
     let size = if rotation % 180 == 90 { (options.height, options.width) } else { (options.width, options.height) };
-    let frame = match &options.problem {
-        Some(problem) => crate::domain::frame::problem_frame(problem, time.now, size),
-        None if crate::domain::frame::needs_setup(&options.config, &snapshot.events) => {
-            crate::domain::frame::setup_frame(&options.config_path, time.now, size)
-        }
-        None => build_frame(&FrameRequest {
-            events: &snapshot.events,
-            config: &options.config,
-            last_success: snapshot.last_success,
-            now: time.now,
-            clock: time.trust,
-            size,
-            page_index: options.page_index,
-        }),
+    let request = FrameRequest {
+        events: &snapshot.events,
+        config: &options.config,
+        last_success: snapshot.last_success,
+        now: time.now,
+        clock: time.trust,
+        size,
+        page_index: options.page_index,
     };
+    let frame = crate::domain::frame::screen_frame(options.problem.as_deref(), &options.config_path, &request);
     if frame.page_count > 0 && options.page_index >= frame.page_count {
         tracing::warn!(
             "page {} does not exist at that time (there are {}); showing page 1",
             options.page_index + 1,
             frame.page_count
         );
-    }
-    if let Some(html) = &options.html {
-        let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/fonts");
-        std::fs::write(html, crate::cli::html::frame_html(&frame, &fonts))?;
     }
     let mut pictures = Pictures::new((!options.demo).then(|| options.cache_dir.clone()));
     crate::ui::headless::render_png(&frame, &mut pictures, size, rotation, &options.out)?;

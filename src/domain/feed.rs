@@ -6,8 +6,10 @@
 //! skipped and counted in a [`FeedWarning`], never sinking the rest.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Deserialize;
 use serde_json::value::RawValue;
+
+mod wire;
+use wire::{peek_uuid, WireEvent, WireTicketCategory};
 
 /// One occurrence of an event, cleaned up and ready for scheduling.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,102 +106,6 @@ pub fn parse_feed(bytes: &[u8], source: usize) -> Result<ParsedFeed, FeedError> 
         }
     }
     Ok(ParsedFeed { events, warnings })
-}
-
-#[derive(Deserialize)]
-struct WireEvent {
-    uuid: String,
-    title: String,
-    #[serde(default, deserialize_with = "lenient")]
-    description: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    url: Option<String>,
-    state: String,
-    #[serde(default, deserialize_with = "lenient")]
-    all_day: bool,
-    date_time: WireDateTime,
-    #[serde(default, deserialize_with = "lenient")]
-    image: Option<WireImage>,
-    #[serde(default, deserialize_with = "lenient", rename = "teaserImage")]
-    teaser_image: Option<WireImage>,
-    #[serde(default, deserialize_with = "lenient", rename = "originalImage")]
-    original_image: Option<WireImage>,
-    #[serde(default, deserialize_with = "lenient")]
-    branches: Vec<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    address: WireAddress,
-    #[serde(default, deserialize_with = "lenient")]
-    categories: Vec<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    tags: Vec<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    ticket_categories: Vec<WireTicketCategory>,
-    #[serde(default, deserialize_with = "lenient")]
-    series: Option<WireSeries>,
-    #[serde(default, deserialize_with = "lenient")]
-    external_data: WireExternalData,
-    #[serde(default, deserialize_with = "lenient")]
-    screen_names: Vec<String>,
-}
-
-/// An optional field of the wrong type (a number where text belongs, an object
-/// where a list belongs) is left out instead of costing the whole event: only
-/// `uuid`, `title`, `state` and `date_time` must be right.
-fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned + Default,
-{
-    let raw: &RawValue = Deserialize::deserialize(deserializer)?;
-    Ok(serde_json::from_str(raw.get()).unwrap_or_default())
-}
-
-#[derive(Deserialize)]
-struct WireDateTime {
-    start: String,
-    end: String,
-}
-
-#[derive(Deserialize)]
-struct WireImage {
-    url: String,
-}
-
-#[derive(Deserialize, Default)]
-struct WireAddress {
-    #[serde(default, rename = "locationType")]
-    location_type: Option<String>,
-    #[serde(default)]
-    location: Option<String>,
-    #[serde(default, rename = "locationAdditional")]
-    location_additional: Option<String>,
-    #[serde(default)]
-    street: Option<String>,
-    #[serde(default)]
-    city: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireTicketCategory {
-    price: WirePrice,
-}
-
-#[derive(Deserialize)]
-struct WirePrice {
-    #[serde(default)]
-    currency: Option<String>,
-    value: f64,
-}
-
-#[derive(Deserialize)]
-struct WireSeries {
-    uuid: String,
-}
-
-#[derive(Deserialize, Default)]
-struct WireExternalData {
-    #[serde(default)]
-    url: Option<String>,
 }
 
 fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, String)> {
@@ -320,14 +226,6 @@ fn clean(text: &str) -> Option<String> {
 
 fn clean_all(values: &[String]) -> Vec<String> {
     values.iter().filter_map(|value| clean(value)).collect()
-}
-
-fn peek_uuid(raw: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct OnlyUuid {
-        uuid: String,
-    }
-    serde_json::from_str::<OnlyUuid>(raw).ok().map(|only| only.uuid)
 }
 
 /// An active event named `id` from `start` to `end` (RFC 3339), at

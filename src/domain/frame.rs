@@ -150,6 +150,17 @@ fn empty_frame(config: &Config, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
     })
 }
 
+/// What a screen shows: the config's `problem` when it has no good config to
+/// run on, the "not set up yet" slide while it runs on the sample config with
+/// no events (naming `config_path`), else the schedule.
+pub fn screen_frame(problem: Option<&str>, config_path: &std::path::Path, request: &FrameRequest) -> Frame {
+    match problem {
+        Some(problem) => problem_frame(problem, request.now, request.size),
+        None if needs_setup(request.config, request.events) => setup_frame(config_path, request.now, request.size),
+        None => build_frame(request),
+    }
+}
+
 /// Whether a screen with this config and no events is still to be set up.
 pub fn needs_setup(config: &Config, events: &[crate::domain::feed::Event]) -> bool {
     events.is_empty() && !config.sources.is_empty() && config.sources.iter().all(|source| source.is_example())

@@ -95,6 +95,13 @@ pub struct Snapshot {
     pub sources: Vec<Source>,
 }
 
+impl Snapshot {
+    /// The built-in demo events, on `now`'s dates in `tz`, as if just fetched.
+    pub fn demo(now: DateTime<Utc>, tz: chrono_tz::Tz) -> Snapshot {
+        Snapshot { events: crate::domain::demo::demo_events(now, tz), last_success: Some(now), ..Snapshot::default() }
+    }
+}
+
 /// Reads every source's cached feed. Missing or damaged files are logged and skipped.
 pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
     let mut snapshot = Snapshot { sources: config.sources.clone(), ..Snapshot::default() };

@@ -7,8 +7,8 @@
 //! away when the real driver loads. Slint opens a device once, at start: it
 //! cannot wait, and it keeps drawing into a device that is gone. So before the
 //! window opens, [`wait_for_display`] waits (the watchdog fed, one log line) until
-//! a device can be opened; while the screen runs, [`changed`] compares the
-//! devices with those at start, and the screen starts again on a change.
+//! a device can be opened; while the screen runs, [`watch`] compares the devices
+//! with those at start ([`changed`]), and the screen starts again on a change.
 //!
 //! Which devices the directory holds is read at the edge ([`scan`]); judging it
 //! is pure ([`changed`], [`Scan::waiting_reason`]).
@@ -173,6 +173,29 @@ pub async fn wait_for_display(
         tokio::select! {
             _ = tokio::time::sleep(poll) => {}
             _ = &mut stop => return Waited::Stopped,
+        }
+    }
+}
+
+/// Looks at the devices in `dev` every `poll` until they differ from `at_start`
+/// as [`changed`] judges, then calls `on_change` with the reason; or until
+/// `stop` resolves. Runs off the UI thread (it reads `/dev`).
+pub async fn watch(
+    dev: &Path,
+    at_start: &Scan,
+    poll: Duration,
+    on_change: impl FnOnce(String),
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = &mut stop => return,
+        }
+        if let Some(reason) = changed(at_start, &scan(dev)) {
+            on_change(reason);
+            return;
         }
     }
 }

@@ -70,7 +70,7 @@ impl Health {
     }
 
     /// Records one refresh round: per source of `config`, in order, what happened
-    /// in words and whether it succeeded (`refresh::SourceReport::outcome`).
+    /// in words and whether it succeeded (`sources::SourceReport::outcome`).
     pub fn record(&self, config: &Config, outcomes: &[(String, bool)], now: DateTime<Utc>) {
         let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let same = sources.len() == config.sources.len()

@@ -7,14 +7,20 @@
 //! allocates. An image that fails is remembered (a `.failed` marker) and not
 //! fetched again for a day; the screen shows a placeholder for it.
 
+use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{anyhow, ensure, Context};
+use chrono::{DateTime, Utc};
 use image::{ImageReader, Limits, RgbImage};
 use sha2::{Digest, Sha256};
+
+use crate::domain::config::Config;
+use crate::domain::feed::Event;
+use crate::edges::fetch::Fetcher;
 
 /// Thumbnail size: enough for the image slot on a 4K screen.
 pub const THUMB_WIDTH: u32 = 640;
@@ -196,4 +202,52 @@ pub fn prune(dir: &Path, max_bytes: u64, now: SystemTime) {
             total = total.saturating_sub(size);
         }
     }
+}
+
+/// How many upcoming events get their images fetched (the first pages' worth, and more).
+const IMAGES_AHEAD: usize = 60;
+
+/// Image URLs of the next events on the schedule that have no thumbnail yet,
+/// each once however many events share it (every instance of a series does),
+/// in the order they come on screen. `now` is the instant to schedule by;
+/// `file_now` is compared with the failure markers' modification times.
+pub fn thumbnails_wanted(
+    events: &[Event],
+    config: &Config,
+    now: DateTime<Utc>,
+    file_now: SystemTime,
+    cache_dir: &Path,
+) -> Vec<String> {
+    let filter = crate::domain::schedule::Filter::from_config(config);
+    let mut seen = HashSet::new();
+    crate::domain::schedule::schedule(events, &filter, now, config.screen.timezone)
+        .iter()
+        .take(IMAGES_AHEAD)
+        .filter_map(|item| item.event.images.first())
+        .filter(|url| seen.insert(url.as_str()))
+        .filter(|url| crate::edges::thumbs::needs_fetch(cache_dir, url, file_now))
+        .cloned()
+        .collect()
+}
+
+/// Fetches thumbnails one at a time (a screen is in no hurry; the CMS is shared).
+/// A URL another task of this process is fetching, or that has been stored
+/// since it was wanted, is skipped, so concurrent rounds never fetch it twice.
+pub async fn fetch_thumbnails(fetcher: &Fetcher, cache_dir: &Path, urls: &[String], file_now: SystemTime) {
+    let (mut stored, mut failed) = (0, 0);
+    for url in urls {
+        let Some(_claim) = crate::edges::thumbs::Claim::take(cache_dir, url) else { continue };
+        if !crate::edges::thumbs::needs_fetch(cache_dir, url, file_now) {
+            continue;
+        }
+        match crate::edges::thumbs::fetch_thumb(fetcher.client(), cache_dir, url).await {
+            Ok(()) => stored += 1,
+            Err(error) => {
+                failed += 1;
+                tracing::warn!("event image not used, showing a placeholder: {error:#}");
+            }
+        }
+    }
+    tracing::info!(stored, failed, "event images fetched");
+    crate::edges::thumbs::prune(&cache_dir.join("thumbs"), crate::edges::thumbs::MAX_STORE_BYTES, file_now);
 }

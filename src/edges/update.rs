@@ -13,12 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, ensure, Context};
-use minisign_verify::{PublicKey, Signature};
 use semver::Version;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::edges::release::{download, verify, Manifest};
 use crate::edges::status;
 
 /// This build's version ("0.1.0"): what `--version`, the status file and the
@@ -29,24 +27,6 @@ use crate::edges::status;
 pub fn running_version() -> &'static str {
     static VERSION: &str = env!("CARGO_PKG_VERSION");
     std::hint::black_box(VERSION)
-}
-
-/// The release description published beside the binaries.
-#[derive(Debug, Deserialize)]
-pub struct Manifest {
-    pub version: String,
-    pub targets: std::collections::BTreeMap<String, Artifact>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Artifact {
-    /// Absolute, or relative to the manifest's address.
-    pub url: String,
-    pub sha256: String,
-    pub size: u64,
-    /// The `.minisig` file's text; its trusted comment must read `eventscreen <version> <target>`.
-    #[serde(default)]
-    pub minisig: Option<String>,
 }
 
 /// Restarts the screen's service. Injected so tests need no systemd.
@@ -126,8 +106,20 @@ pub async fn update(options: &UpdateOptions, restarter: &dyn Restarter) -> anyho
     let binary = download(&client, &binary_url, artifact.size, true).await?;
     verify(&binary, artifact, &offered, &options.target, &options.public_key)?;
     tracing::info!("release {offered} verified (size, SHA-256, signature)");
+    install_and_judge(options, restarter, offered, &binary).await
+}
+
+/// Installs `binary` beside the running release, switches `current` to it and
+/// restarts; rolls back to the previous release if it does not start or does
+/// not stay healthy.
+async fn install_and_judge(
+    options: &UpdateOptions,
+    restarter: &dyn Restarter,
+    offered: Version,
+    binary: &[u8],
+) -> anyhow::Result<UpdateOutcome> {
     let previous = std::fs::read_link(options.install_dir.join("current")).ok();
-    install(&options.install_dir, &offered, &binary)?;
+    install(&options.install_dir, &offered, binary)?;
     let switched_at = options.clock.now();
     switch(&options.install_dir, &release_link(&offered))?;
     // A binary that dies before READY makes the restart itself fail: that is a
@@ -154,67 +146,6 @@ pub async fn update(options: &UpdateOptions, restarter: &dyn Restarter) -> anyho
         }
         None => bail!("release {offered} {failure}, and there is no previous release to return to"),
     }
-}
-
-/// Checks size, SHA-256 and the minisign signature, whose trusted comment must
-/// name this very version and target (so an old signed binary cannot pose as new).
-pub fn verify(
-    binary: &[u8],
-    artifact: &Artifact,
-    version: &Version,
-    target: &str,
-    public_key: &str,
-) -> anyhow::Result<()> {
-    ensure!(
-        binary.len() as u64 == artifact.size,
-        "the download has {} bytes, the manifest says {}: it is truncated or altered; nothing changed",
-        binary.len(),
-        artifact.size
-    );
-    let digest: String = Sha256::digest(binary).iter().map(|byte| format!("{byte:02x}")).collect();
-    ensure!(
-        digest.eq_ignore_ascii_case(artifact.sha256.trim()),
-        "the download's SHA-256 does not match the manifest: it is corrupt or altered; nothing changed"
-    );
-    let text = artifact.minisig.as_deref().filter(|text| !text.trim().is_empty());
-    let text = text.ok_or_else(|| anyhow!("release {version} is not signed; unsigned releases are never installed"))?;
-    let signature =
-        Signature::decode(text).map_err(|error| anyhow!("the release signature is unreadable ({error})"))?;
-    let key =
-        PublicKey::from_base64(public_key).map_err(|error| anyhow!("the pinned public key is unreadable ({error})"))?;
-    key.verify(binary, &signature, false).map_err(|error| match error {
-        minisign_verify::Error::UnexpectedKeyId => {
-            anyhow!("release {version} is signed with another key than the pinned one (update.public_key); refusing it")
-        }
-        other => anyhow!("release {version}: the signature does not match the binary ({other}); refusing it"),
-    })?;
-    let expected = format!("eventscreen {version} {target}");
-    ensure!(
-        signature.trusted_comment().trim() == expected,
-        "release {version}: the signed comment reads \"{}\", expected \"{expected}\"; refusing it",
-        signature.trusted_comment().trim()
-    );
-    Ok(())
-}
-
-async fn download(client: &reqwest::Client, url: &Url, limit: u64, progress: bool) -> anyhow::Result<Vec<u8>> {
-    let mut response = client.get(url.clone()).send().await.with_context(|| format!("downloading {url}"))?;
-    ensure!(response.status().is_success(), "downloading {url}: the server answered {}", response.status());
-    let mut bytes = Vec::new();
-    let mut reported = 0;
-    while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {url}"))? {
-        ensure!(
-            (bytes.len() + chunk.len()) as u64 <= limit,
-            "downloading {url}: larger than the expected {limit} bytes"
-        );
-        bytes.extend_from_slice(&chunk);
-        let percent = bytes.len() as u64 * 100 / limit.max(1);
-        if progress && percent >= reported + 10 {
-            reported = percent - percent % 10;
-            tracing::info!("downloading {url}: {reported} % ({} of {limit} bytes)", bytes.len());
-        }
-    }
-    Ok(bytes)
 }
 
 fn release_link(version: &Version) -> PathBuf {

@@ -4,7 +4,11 @@
 pub mod app;
 pub mod bridge;
 pub mod headless;
+mod lifecycle;
+mod outputs;
+mod page_turn;
 pub mod pictures;
+mod screen;
 
 // Generated from ui/*.slint by build.rs; lints on generated code are not ours to fix.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -9,7 +9,7 @@ use eventscreen::domain::frame::{build_frame, FrameRequest};
 use eventscreen::domain::trust::{assess, ClockEvidence, ClockTrust};
 use eventscreen::edges::cache::load_cached;
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::refresh::{refresh_all, RefreshMemory};
+use eventscreen::edges::sources::{refresh_all, RefreshMemory};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, FEED_300};

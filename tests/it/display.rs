@@ -62,3 +62,35 @@ async fn a_display_there_at_start_needs_no_wait_and_stop_ends_a_wait() {
     let stopped = wait_for_display(empty.path(), Duration::from_secs(60), |_| {}, || {}, async {});
     assert_eq!(tokio::time::timeout(Duration::from_secs(10), stopped).await.unwrap(), Waited::Stopped);
 }
+
+#[tokio::test]
+async fn a_running_screen_hears_when_its_framebuffer_is_replaced() {
+    let dev = tempfile::tempdir().unwrap();
+    std::fs::write(dev.path().join("fb0"), b"").unwrap();
+    let at_start = scan(dev.path());
+    let (sender, heard) = tokio::sync::oneshot::channel();
+    let watching = {
+        let dev = dev.path().to_path_buf();
+        tokio::spawn(async move {
+            eventscreen::edges::display::watch(
+                &dev,
+                &at_start,
+                Duration::from_millis(20),
+                |reason| {
+                    let _ = sender.send(reason);
+                },
+                std::future::pending(),
+            )
+            .await
+        })
+    };
+    // The real driver loads: the firmware's fb0 goes, a new fb0 and a DRM card come.
+    // (Made beside the old one and renamed over it, so it cannot reuse the old inode.)
+    std::fs::write(dev.path().join("fb0.new"), b"new").unwrap();
+    std::fs::rename(dev.path().join("fb0.new"), dev.path().join("fb0")).unwrap();
+    std::fs::create_dir(dev.path().join("dri")).unwrap();
+    std::fs::write(dev.path().join("dri/card0"), b"").unwrap();
+    let reason = tokio::time::timeout(Duration::from_secs(10), heard).await.unwrap().unwrap();
+    assert!(reason.contains("fb0 went away"), "{reason}");
+    tokio::time::timeout(Duration::from_secs(10), watching).await.unwrap().unwrap();
+}

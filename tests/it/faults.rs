@@ -14,7 +14,7 @@ use eventscreen::edges::cache::load_cached;
 use eventscreen::edges::cache::read_feed;
 use eventscreen::edges::fetch::Fetcher;
 use eventscreen::edges::health::Health;
-use eventscreen::edges::refresh::{refresh_all, RefreshMemory, SourceReport, SourceUpdate};
+use eventscreen::edges::sources::{refresh_all, RefreshMemory, SourceReport, SourceUpdate};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use crate::server::{Reply, TestServer};

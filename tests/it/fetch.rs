@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use eventscreen::edges::cache::read_feed;
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::refresh::{refresh_source, SourceUpdate};
+use eventscreen::edges::sources::{refresh_source, SourceUpdate};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, config_for, FEED_300, FEED_40, MONDAY_10};

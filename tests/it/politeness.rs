@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::refresh::fetch_thumbnails;
+use eventscreen::edges::thumbs::fetch_thumbnails;
 use eventscreen::edges::thumbs::load_thumb;
 
 use crate::server::{Reply, TestServer};

@@ -95,7 +95,7 @@ async fn a_client_that_could_not_be_built_is_tried_again() {
 /// the screen's clock: a clock at 1970 (then synced) or weeks ahead changes nothing.
 #[tokio::test]
 async fn an_empty_feed_is_held_by_the_cms_clock() {
-    use eventscreen::edges::refresh::{refresh_source, RefreshMemory, SourceUpdate};
+    use eventscreen::edges::sources::{refresh_source, RefreshMemory, SourceUpdate};
     let answers = Arc::new(std::sync::Mutex::new(vec![
         Reply::json(FEED_40).with_header("Date", "Mon, 23 Nov 2026 09:00:00 GMT"),
         Reply::json(b"[]").with_header("Date", "Mon, 23 Nov 2026 09:05:00 GMT"),

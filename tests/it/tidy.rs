@@ -248,3 +248,54 @@ fn the_checks_see_what_they_check() {
 fn relative(path: &Path) -> String {
     path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).display().to_string()
 }
+
+/// Small rooms: no file in `src/` over 300 lines, no function over 50.
+#[test]
+fn files_and_functions_stay_small() {
+    const MAX_FILE_LINES: usize = 300;
+    const MAX_FUNCTION_LINES: usize = 50;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let mut found = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.len() > MAX_FILE_LINES {
+            found.push(format!("{}: {} lines (at most {MAX_FILE_LINES})", relative(&path), lines.len()));
+        }
+        for (start, name, indent) in functions(&lines) {
+            // The function ends at the first line that is its indentation and a closing brace.
+            let closing = format!("{indent}}}");
+            if let Some(end) = lines[start + 1..].iter().position(|line| *line == closing) {
+                let length = end + 2;
+                if length > MAX_FUNCTION_LINES {
+                    found.push(format!(
+                        "{}:{}: fn {name} has {length} lines (at most {MAX_FUNCTION_LINES})",
+                        relative(&path),
+                        start + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "split these:\n{}", found.join("\n"));
+}
+
+/// Where functions start: (line index, name, indentation).
+fn functions<'a>(lines: &[&'a str]) -> Vec<(usize, &'a str, &'a str)> {
+    let mut found = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let mut rest = trimmed;
+        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "async ", "unsafe ", "const "] {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        if let Some(signature) = rest.strip_prefix("fn ") {
+            let name = signature.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default();
+            found.push((index, name, indent));
+        }
+    }
+    found
+}

@@ -4,7 +4,10 @@
 
 pub mod parse;
 mod raw;
+mod state;
 mod validate;
+
+pub use state::ConfigState;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -2,14 +2,14 @@
 //! collecting every problem with its line, and the defaults for what is left out.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 
-use chrono_tz::Tz;
 use toml::Spanned;
 use url::Url;
 
 use crate::domain::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
-use crate::domain::config::raw::{RawConfig, RawNumber, RawOpeningHours, RawScreen, RawSource, RawTheme, RawUpdate};
+use crate::domain::config::raw::{
+    RawConfig, RawFetch, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme, RawUpdate,
+};
 use crate::domain::config::{
     CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
     ScheduleRules, Screen, Source, Theme, Untagged, UpdateSettings,
@@ -28,28 +28,8 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         });
     }
     let screen = check.screen(raw.screen);
-    let policies = [("show", Policy::Show), ("hide", Policy::Hide)];
-    let schedule = ScheduleRules {
-        horizon_days: check.number("schedule.horizon_days", raw.schedule.horizon_days, 1..=366, 14),
-        rotate_seconds: check.number("schedule.rotate_seconds", raw.schedule.rotate_seconds, 3..=600, 12),
-        sold_out: check.choice("schedule.sold_out", raw.schedule.sold_out, &policies, Policy::Show),
-        cancelled: check.choice("schedule.cancelled", raw.schedule.cancelled, &policies, Policy::Show),
-        branches: trimmed(raw.schedule.branches),
-        categories: trimmed(raw.schedule.categories),
-        tags: trimmed(raw.schedule.tags),
-    };
-    let fetch = FetchSettings {
-        interval_minutes: check.number("fetch.interval_minutes", raw.fetch.interval_minutes, 1..=1440, 10),
-        timeout_seconds: check.number("fetch.timeout_seconds", raw.fetch.timeout_seconds, 1..=600, 60),
-        connect_timeout_seconds: check.number(
-            "fetch.connect_timeout_seconds",
-            raw.fetch.connect_timeout_seconds,
-            1..=120,
-            10,
-        ),
-        max_body_mb: check.number("fetch.max_body_mb", raw.fetch.max_body_mb, 1..=512, 32),
-        retries: check.number("fetch.retries", raw.fetch.retries, 0..=10, 3),
-    };
+    let schedule = check.schedule(raw.schedule);
+    let fetch = check.fetch(raw.fetch);
     let update = check.update(raw.update);
     let config = Config {
         library: Library {
@@ -68,6 +48,40 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
     };
     Some(config)
 }
+
+impl Checker<'_> {
+    fn schedule(&mut self, raw: RawSchedule) -> ScheduleRules {
+        let check = self;
+        let policies = [("show", Policy::Show), ("hide", Policy::Hide)];
+        ScheduleRules {
+            horizon_days: check.number("schedule.horizon_days", raw.horizon_days, 1..=366, 14),
+            rotate_seconds: check.number("schedule.rotate_seconds", raw.rotate_seconds, 3..=600, 12),
+            sold_out: check.choice("schedule.sold_out", raw.sold_out, &policies, Policy::Show),
+            cancelled: check.choice("schedule.cancelled", raw.cancelled, &policies, Policy::Show),
+            branches: trimmed(raw.branches),
+            categories: trimmed(raw.categories),
+            tags: trimmed(raw.tags),
+        }
+    }
+
+    fn fetch(&mut self, raw: RawFetch) -> FetchSettings {
+        let check = self;
+        FetchSettings {
+            interval_minutes: check.number("fetch.interval_minutes", raw.interval_minutes, 1..=1440, 10),
+            timeout_seconds: check.number("fetch.timeout_seconds", raw.timeout_seconds, 1..=600, 60),
+            connect_timeout_seconds: check.number(
+                "fetch.connect_timeout_seconds",
+                raw.connect_timeout_seconds,
+                1..=120,
+                10,
+            ),
+            max_body_mb: check.number("fetch.max_body_mb", raw.max_body_mb, 1..=512, 32),
+            retries: check.number("fetch.retries", raw.retries, 0..=10, 3),
+        }
+    }
+}
+
+mod primitives;
 
 struct Checker<'a> {
     src: &'a str,
@@ -197,10 +211,6 @@ impl Checker<'_> {
         }
     }
 
-    fn report(&mut self, offset: usize, key: &str, message: String) {
-        self.problems.push(Problem::at(self.src, offset, key, message));
-    }
-
     fn source(&mut self, index: usize, raw: &RawSource) -> Option<Source> {
         let key = format!("sources[{}].url", index + 1);
         let text = raw.url.get_ref().trim();
@@ -265,57 +275,6 @@ impl Checker<'_> {
                 120,
             ),
             service: non_empty(raw.service).unwrap_or_else(|| "eventscreen.service".into()),
-        }
-    }
-
-    fn timezone(&mut self, raw: Option<Spanned<String>>) -> Tz {
-        let Some(raw) = raw else { return chrono_tz::Europe::Copenhagen };
-        let name = raw.get_ref().trim();
-        if let Ok(zone) = Tz::from_str(name) {
-            return zone;
-        }
-        let closest = chrono_tz::TZ_VARIANTS
-            .iter()
-            .map(|zone| zone.name())
-            .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)))
-            .unwrap_or("Europe/Copenhagen");
-        let message = format!("unknown time zone \"{name}\"; use a name like \"{closest}\"");
-        self.report(raw.span().start, "screen.timezone", message);
-        chrono_tz::Europe::Copenhagen
-    }
-
-    fn choice<T: Copy>(&mut self, key: &str, raw: Option<Spanned<String>>, allowed: &[(&str, T)], default: T) -> T {
-        let Some(raw) = raw else { return default };
-        let text = raw.get_ref().trim();
-        if let Some((_, value)) = allowed.iter().find(|(name, _)| name.eq_ignore_ascii_case(text)) {
-            return *value;
-        }
-        let names: Vec<String> = allowed.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-        let message = format!("\"{text}\" is not a choice here; use {}", names.join(" or "));
-        self.report(raw.span().start, key, message);
-        default
-    }
-
-    fn number(
-        &mut self,
-        key: &str,
-        raw: Option<Spanned<i64>>,
-        range: std::ops::RangeInclusive<u32>,
-        default: u32,
-    ) -> u32 {
-        let Some(raw) = raw else { return default };
-        match u32::try_from(*raw.get_ref()) {
-            Ok(value) if range.contains(&value) => value,
-            _ => {
-                let message = format!(
-                    "{} is out of range; use a whole number from {} to {} (default {default})",
-                    raw.get_ref(),
-                    range.start(),
-                    range.end()
-                );
-                self.report(raw.span().start, key, message);
-                default
-            }
         }
     }
 }

@@ -1,14 +1,41 @@
-//! The same frame as an HTML page, for measuring a browser against our renderer
-//! (`scripts/compare-chromium`, BENCHMARKS.md). Same strings, same fonts, same
-//! sizes and colours as the 1080p landscape screen; pictures as placeholders.
+//! The demo's 1080p frame as an HTML page, for measuring a browser against our
+//! renderer (`scripts/compare-chromium`, BENCHMARKS.md): the same strings, fonts,
+//! sizes and colours as `eventscreen render --demo --at AT`; pictures as
+//! placeholders. Not part of the product.
+//!
+//!     cargo run --release --example frame_html -- 2026-11-23T10:00:00+01:00 page.html
 
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::domain::frame::Frame;
+use eventscreen::domain::frame::{build_frame, Frame, FrameRequest};
+use eventscreen::domain::trust::ClockTrust;
+use eventscreen::edges::cache::Snapshot;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [at, out] = args.as_slice() else {
+        anyhow::bail!("usage: frame_html RFC3339-INSTANT OUT.html");
+    };
+    let now = chrono::DateTime::parse_from_rfc3339(at)?.to_utc();
+    let config = eventscreen::domain::demo::demo_config();
+    let snapshot = Snapshot::demo(now, config.screen.timezone);
+    let frame = build_frame(&FrameRequest {
+        events: &snapshot.events,
+        config: &config,
+        last_success: snapshot.last_success,
+        now,
+        clock: ClockTrust::Synced,
+        size: (1920, 1080),
+        page_index: 0,
+    });
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/fonts");
+    std::fs::write(out, frame_html(&frame, &fonts))?;
+    Ok(())
+}
 
 /// An HTML document showing `frame`; `fonts` is the directory with Inter's files.
-pub fn frame_html(frame: &Frame, fonts: &Path) -> String {
+fn frame_html(frame: &Frame, fonts: &Path) -> String {
     let escape = |text: &str| html_escape::encode_text(text).into_owned();
     let colour = |rgb: u32| format!("#{rgb:06x}");
     let theme = &frame.theme;
