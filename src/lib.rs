@@ -12,3 +12,6 @@ pub mod cli;
 pub mod domain;
 pub mod edges;
 pub mod ui;
+
+#[cfg(test)]
+mod test_support;

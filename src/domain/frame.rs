@@ -187,10 +187,7 @@ fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: 
 mod tests {
     use super::*;
     use crate::domain::demo::{demo_config, demo_events};
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
-    }
+    use crate::test_support::at;
 
     fn request<'a>(events: &'a [Event], config: &'a Config, last_success: &str, page_index: usize) -> FrameRequest<'a> {
         FrameRequest {

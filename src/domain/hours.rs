@@ -32,10 +32,7 @@ mod tests {
 
     use super::*;
     use crate::domain::config::OffHours;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
-    }
+    use crate::test_support::at;
 
     #[test]
     fn opening_hours_in_local_time() {

@@ -18,8 +18,14 @@ pub struct Layout {
     pub text_scale: f32,
 }
 
+/// The header's, the footer's and the gap between rows' heights in text-scaled
+/// design pixels: `header-height`, `footer-height` and `row-spacing` in
+/// `ui/theme.slint` (tests/it/theme.rs checks that they agree).
+pub const HEADER_HEIGHT: f32 = 150.0;
+pub const FOOTER_HEIGHT: f32 = 84.0;
+pub const ROW_SPACING: f32 = 8.0;
 /// Design pixels taken by the header, the footer and the gaps around the rows.
-const CHROME_HEIGHT: f32 = 150.0 + 84.0 + 16.0;
+const CHROME_HEIGHT: f32 = HEADER_HEIGHT + FOOTER_HEIGHT + 2.0 * ROW_SPACING;
 /// A row holds a two-line title, the subtitle and the place (and, stacked, the
 /// badge line below them), in text-scaled design pixels.
 const ROW_HEIGHT: f32 = 200.0;

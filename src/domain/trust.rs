@@ -116,10 +116,7 @@ pub fn describe(evidence: &ClockEvidence, verdict: &TrustedTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
-    }
+    use crate::test_support::at;
 
     const TRUE_NOW: &str = "2026-11-23T10:00:00+01:00";
     const FLOOR: &str = "2026-11-22T18:00:00+01:00";

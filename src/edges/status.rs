@@ -182,10 +182,7 @@ fn human_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("instant").to_utc()
-    }
+    use crate::test_support::at;
 
     fn healthy() -> Status {
         Status {

@@ -1,6 +1,7 @@
 //! Every text/background pair of the default theme, read from `ui/theme.slint`
 //! itself, has a WCAG contrast of at least 4.5:1; and the Rust copy of the theme
-//! (what the config starts from) matches the Slint one.
+//! (what the config starts from) matches the Slint one; and the heights the
+//! pagination counts with are the ones the UI draws.
 
 use eventscreen::domain::colour::{contrast_ratio, MIN_TEXT_CONTRAST};
 use eventscreen::domain::config::Theme;
@@ -56,4 +57,23 @@ fn rust_and_slint_default_themes_agree() {
     ] {
         assert_eq!(colours.get(name), Some(&rust), "{name}");
     }
+}
+
+/// `property <length> NAME: Npx * text-scale;` in theme.slint → N.
+fn slint_length(name: &str) -> f32 {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");
+    text.lines()
+        .find_map(|line| {
+            let value = line.split_once(&format!("property <length> {name}:"))?.1;
+            value.trim().split("px").next()?.trim().parse().ok()
+        })
+        .unwrap_or_else(|| panic!("theme.slint has no length {name}"))
+}
+
+#[test]
+fn pagination_counts_with_the_heights_the_ui_draws() {
+    use eventscreen::domain::paginate::{FOOTER_HEIGHT, HEADER_HEIGHT, ROW_SPACING};
+    assert_eq!(slint_length("header-height"), HEADER_HEIGHT);
+    assert_eq!(slint_length("footer-height"), FOOTER_HEIGHT);
+    assert_eq!(slint_length("row-spacing"), ROW_SPACING);
 }

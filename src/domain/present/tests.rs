@@ -1,13 +1,9 @@
-use chrono::{DateTime, Utc};
+use crate::test_support::at;
 use chrono_tz::Europe::Copenhagen;
 
 use super::*;
 use crate::domain::feed::{sample_event, Event, EventState, Place, Price};
 use crate::domain::texts::{DANISH, ENGLISH};
-
-fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).expect("test instant").with_timezone(&Utc)
-}
 
 fn event(start: &str, end: &str) -> Event {
     let mut event = sample_event("e", start, end);

@@ -1,12 +1,8 @@
-use chrono::{DateTime, Utc};
+use crate::test_support::at;
 use chrono_tz::Europe::Copenhagen;
 
 use super::*;
 use crate::domain::feed::{sample_event, Event, EventState};
-
-fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).expect("test instant").with_timezone(&Utc)
-}
 
 fn event(id: &str, start: &str, end: &str) -> Event {
     sample_event(id, start, end)
