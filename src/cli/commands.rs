@@ -1,7 +1,7 @@
 //! The bodies of the CLI commands, between argument parsing (`main.rs`) and the
 //! modules that do the work. Each returns an [`Outcome`] that maps to an exit code.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
@@ -77,28 +77,28 @@ pub fn check_config(file: &Path) -> Outcome {
 /// The config `run` starts with. A broken or missing file never stops the
 /// screen: it runs on the last good copy, or shows the problem on screen.
 /// `save`: remember a config that loads as the last good one (the screen does; `render` only reads).
-fn run_config(paths: &Paths, demo: bool, save: bool) -> (Config, ConfigState, Option<PathBuf>) {
+fn run_config(paths: &Paths, demo: bool, save: bool) -> (Config, ConfigState) {
     if demo {
-        return (crate::domain::demo::demo_config(), ConfigState::Ok, None);
+        return (crate::domain::demo::demo_config(), ConfigState::Ok);
     }
     let path = paths.config.clone();
     let copy = paths.last_good_config();
     let start = crate::edges::reload::startup(&path, &copy, save);
     match (start.config, start.problem) {
-        (Some(config), None) => (config, ConfigState::Ok, Some(path)),
+        (Some(config), None) => (config, ConfigState::Ok),
         (Some(config), Some(problem)) => {
             tracing::error!(
                 "{problem}\nthe config has problems; running on the last good one ({}) until they are fixed",
                 copy.display()
             );
-            (config, ConfigState::Broken { problem, since: None }, Some(path))
+            (config, ConfigState::Broken { problem, since: None })
         }
         (None, problem) => {
             let problem = problem.unwrap_or_default();
             tracing::error!(
                 "{problem}\nno usable config and no saved good one; the screen shows the problem until the file is fixed"
             );
-            (Config::stand_in(), ConfigState::Missing { problem, since: None }, Some(path))
+            (Config::stand_in(), ConfigState::Missing { problem, since: None })
         }
     }
 }
@@ -109,8 +109,7 @@ pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock:
         Err(error) => return Outcome::Failure(error),
     };
     crate::edges::health::tune_allocator();
-    let (config, config_state, config_path) = run_config(paths, demo, true);
-    let cache_dir = paths.feed_cache(&config);
+    let (config, config_state) = run_config(paths, demo, true);
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
         std::env::set_var("SLINT_KMS_ROTATION", config.screen.rotation.to_string());
@@ -122,8 +121,6 @@ pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock:
     let options = RunOptions {
         config,
         config_state,
-        config_path,
-        cache_dir,
         paths: paths.clone(),
         demo,
         windowed,
@@ -144,7 +141,7 @@ pub fn render(
     clock: Clock,
 ) -> Outcome {
     // As the screen would start: on the last good copy, or showing the problem.
-    let (config, state, _) = run_config(paths, demo, false);
+    let (config, state) = run_config(paths, demo, false);
     let options = (|| {
         let at = at
             .map(|text| {

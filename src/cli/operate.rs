@@ -21,7 +21,7 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
         let fetcher = crate::edges::fetch::Fetcher::new(&config.fetch, std::time::Duration::from_secs(2))?;
         // As the screen does: the cache is dated, and an empty feed judged, by the
         // clock only when it can be believed.
-        let (trusted, _) = clock.trusted(crate::edges::cache::load_cached(&config, &dir).newest_known, None);
+        let (trusted, _) = clock.trusted(crate::edges::cache::newest_known(&config, &dir), None);
         let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, trusted.now, &mut Default::default()));
         // Pictures too, so a `render` after `fetch` shows what the screen would.
         let snapshot = crate::edges::cache::load_cached(&config, &dir);

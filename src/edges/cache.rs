@@ -102,6 +102,17 @@ impl Snapshot {
     }
 }
 
+/// The newest server `Date` in the cache's headers: a moment known to have
+/// passed (for judging the clock), without parsing any feed.
+pub fn newest_known(config: &Config, dir: &Path) -> Option<DateTime<Utc>> {
+    config
+        .sources
+        .iter()
+        .filter_map(|source| read_feed(dir, source.url.as_str()).ok().flatten())
+        .filter_map(|cached| cached.meta.http_date)
+        .max()
+}
+
 /// Reads every source's cached feed. Missing or damaged files are logged and skipped.
 pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
     let mut snapshot = Snapshot { sources: config.sources.clone(), ..Snapshot::default() };

@@ -31,10 +31,7 @@ pub struct RunOptions {
     pub config: Config,
     /// Which config runs, and what is wrong with the file.
     pub config_state: ConfigState,
-    /// The config file to watch for edits (none in the demo).
-    pub config_path: Option<PathBuf>,
-    pub cache_dir: PathBuf,
-    /// Where the status file, frame PNG and last good config go.
+    /// Every path: the config file, the cache, the status file, the frame PNG.
     pub paths: Paths,
     /// Built-in demo events instead of the configured sources (no network).
     pub demo: bool,
@@ -51,6 +48,18 @@ pub struct RunOptions {
 
 /// How often the status file is written and the watchdog considered.
 const HEALTH_EVERY: Duration = Duration::from_secs(10);
+impl RunOptions {
+    /// Where the feeds and pictures are: the config's `cache.dir`, else the cache directory.
+    fn cache_dir(&self) -> PathBuf {
+        self.paths.feed_cache(&self.config)
+    }
+
+    /// The config file to watch for edits; none in the demo.
+    fn watched_config(&self) -> Option<&std::path::Path> {
+        (!self.demo).then_some(self.paths.config.as_path())
+    }
+}
+
 pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let snapshot = starting_snapshot(&options);
     tracing::info!(events = snapshot.events.len(), "starting from the cache");
@@ -58,7 +67,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     let (stop_sender, stop) = watch::channel(false);
     let health_task = runtime.spawn(run_health(
         health.clone(),
-        options.cache_dir.clone(),
+        options.cache_dir(),
         options.paths.status_file(),
         HEALTH_EVERY,
         options.clock,
@@ -119,11 +128,11 @@ fn starting_snapshot(options: &RunOptions) -> Snapshot {
     if options.demo {
         return Snapshot::demo(options.clock.now(), options.config.screen.timezone);
     }
-    let swept = crate::edges::cache::sweep_temp(&options.cache_dir);
+    let swept = crate::edges::cache::sweep_temp(&options.cache_dir());
     if swept > 0 {
         tracing::info!("removed {swept} unfinished cache file(s) left by an interrupted write");
     }
-    load_cached(&options.config, &options.cache_dir)
+    load_cached(&options.config, &options.cache_dir())
 }
 
 fn open_window(options: &RunOptions) -> anyhow::Result<MainWindow> {
@@ -156,7 +165,7 @@ fn new_screen(options: &RunOptions, snapshot: Snapshot, health: &Arc<Health>) ->
         shown_minute: i64::MIN,
         shown_trust: None,
         health: health.clone(),
-        pictures: Pictures::new((!options.demo).then(|| options.cache_dir.clone())),
+        pictures: Pictures::new((!options.demo).then(|| options.cache_dir())),
         shown_size: (0, 0),
         shown_display: None,
         fade: Timer::default(),
@@ -199,7 +208,7 @@ fn spawn_config_watcher(
     config_sender: watch::Sender<Config>,
     stop: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let path = options.config_path.as_ref()?;
+    let path = options.watched_config()?;
     let watcher = Watcher::new(path, &options.paths.last_good_config());
     let weak = window.as_weak();
     Some(runtime.spawn(watch_config(
@@ -234,7 +243,7 @@ fn spawn_refresh(
     let refresh = RefreshLoop {
         fetcher,
         config: configs,
-        cache_dir: options.cache_dir.clone(),
+        cache_dir: options.cache_dir(),
         interval: None,
         health: Some(health.clone()),
         clock: options.clock,
