@@ -11,7 +11,6 @@ The guest has no network device. Host and guest meet only in the share:
 
 import datetime
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -248,7 +247,3 @@ def log(message: str):
 
 def save_json(path: Path, value):
     path.write_text(json.dumps(value, indent=2, sort_keys=True) + "\n")
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
