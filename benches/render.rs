@@ -34,7 +34,7 @@ fn render_page(bencher: Bencher, size: (u32, u32)) {
         size,
         page_index: 0,
     });
-    let mut pictures = Pictures::new(None);
+    let mut pictures = Pictures::in_place(None);
     RENDERER.with(|cell| {
         let mut cell = cell.borrow_mut();
         let renderer = cell.get_or_insert_with(|| HeadlessRenderer::new(size).expect("renderer"));

@@ -57,7 +57,7 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
             frame.page_count
         );
     }
-    let mut pictures = Pictures::new((!options.demo).then(|| options.cache_dir.clone()));
+    let mut pictures = Pictures::in_place((!options.demo).then(|| options.cache_dir.clone()));
     crate::ui::headless::render_png(&frame, &mut pictures, size, rotation, &options.out)?;
     tracing::info!(
         events = snapshot.events.len(),

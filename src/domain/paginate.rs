@@ -24,6 +24,12 @@ pub struct Layout {
 pub const HEADER_HEIGHT: f32 = 150.0;
 pub const FOOTER_HEIGHT: f32 = 84.0;
 pub const ROW_SPACING: f32 = 8.0;
+/// The event picture's slot in design pixels (scaled by `scale`, not `text_scale`):
+/// `picture-width` and `picture-height` in `ui/theme.slint`.
+pub const PICTURE_WIDTH: f32 = 200.0;
+pub const PICTURE_HEIGHT: f32 = 150.0;
+/// The logo's height in design pixels: `logo-height` in `ui/theme.slint`.
+pub const LOGO_HEIGHT: f32 = 96.0;
 /// Design pixels taken by the header, the footer and the gaps around the rows.
 const CHROME_HEIGHT: f32 = HEADER_HEIGHT + FOOTER_HEIGHT + 2.0 * ROW_SPACING;
 /// A row holds a two-line title, the subtitle and the place (and, stacked, the
@@ -60,6 +66,18 @@ pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
         stacked,
         scale: resolution,
         text_scale,
+    }
+}
+
+impl Layout {
+    /// The picture slot in screen pixels: thumbnails are decoded at this size.
+    pub fn picture_pixels(&self) -> (u32, u32) {
+        ((PICTURE_WIDTH * self.scale).ceil().max(1.0) as u32, (PICTURE_HEIGHT * self.scale).ceil().max(1.0) as u32)
+    }
+
+    /// The logo's height in screen pixels: a larger logo is decoded at this height.
+    pub fn logo_pixels(&self) -> u32 {
+        (LOGO_HEIGHT * self.scale).ceil().max(1.0) as u32
     }
 }
 

@@ -119,7 +119,7 @@ impl Health {
             clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
             config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
-            cache_bytes: directory_size(&cache_dir.join("feeds")),
+            cache_bytes: directory_size(cache_dir, 2),
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
         }
     }
@@ -190,8 +190,39 @@ pub async fn run_health(
     }
 }
 
-fn directory_size(dir: &std::path::Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().filter_map(|entry| entry.metadata().ok()).map(|meta| meta.len()).sum())
-        .unwrap_or(0)
+/// The bytes of the files in `dir` and its folders, `depth` levels down (the
+/// cache: `feeds/` and `thumbs/`). Links are not followed.
+fn directory_size(dir: &std::path::Path, depth: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .filter_map(|entry| Some((entry.path(), entry.metadata().ok()?)))
+        .map(|(path, meta)| {
+            if meta.is_file() {
+                meta.len()
+            } else if meta.is_dir() && depth > 0 {
+                directory_size(&path, depth - 1)
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cache_size_counts_feeds_and_pictures() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, size) in
+            [("feeds/a.json", 1000), ("thumbs/b.jpg", 300), ("thumbs/c.jpg", 200), ("last-good.toml", 5)]
+        {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(path, vec![0; size]).expect("file");
+        }
+        assert_eq!(super::directory_size(dir.path(), 2), 1505);
+        assert_eq!(super::directory_size(dir.path(), 0), 5, "no folders at depth 0");
+        assert_eq!(super::directory_size(&dir.path().join("missing"), 2), 0);
+    }
 }

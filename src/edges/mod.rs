@@ -10,6 +10,7 @@ pub mod display;
 pub mod fetch;
 pub mod health;
 pub mod paths;
+pub mod picture_files;
 pub mod refresh;
 pub mod release;
 pub mod reload;

@@ -152,7 +152,7 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
         format!("config: {}", status.config),
         format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
-        format!("cache: {} KB", status.cache_bytes / 1024),
+        format!("cache: {} KB (feeds and pictures)", status.cache_bytes / 1024),
     ];
     for source in &status.sources {
         lines.push(format!(

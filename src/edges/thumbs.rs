@@ -52,7 +52,7 @@ pub fn failed_marker(cache_dir: &Path, url: &str) -> PathBuf {
 /// Reads a stored thumbnail; `None` when there is none or it is damaged.
 pub fn load_thumb(cache_dir: &Path, url: &str) -> Option<RgbImage> {
     let bytes = std::fs::read(thumb_path(cache_dir, url)).ok()?;
-    decode_limited(&bytes).ok().map(|image| image.to_rgb8())
+    decode_limited(&bytes).ok().map(|image| image.into_rgb8())
 }
 
 /// Decodes `bytes` refusing images beyond [`MAX_SIDE`] or [`MAX_DECODE_BYTES`],

@@ -85,7 +85,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
         Ok(window) => window,
         Err(error) => return stop_all(Err(error)),
     };
-    let screen = new_screen(&options, snapshot, &health);
+    let screen = new_screen(&options, snapshot, &health, &window);
     screen.borrow_mut().draw(&window);
     set_screen(Some(screen.clone()));
     let _timers = start_timers(&screen, &window, &options.config);
@@ -147,7 +147,12 @@ fn open_window(options: &RunOptions) -> anyhow::Result<MainWindow> {
 }
 
 /// The UI thread's state at start, with the first heartbeats and the config's state in the status.
-fn new_screen(options: &RunOptions, snapshot: Snapshot, health: &Arc<Health>) -> Rc<RefCell<Screen>> {
+fn new_screen(
+    options: &RunOptions,
+    snapshot: Snapshot,
+    health: &Arc<Health>,
+    window: &MainWindow,
+) -> Rc<RefCell<Screen>> {
     Health::beat(&health.ui_alive, options.clock.now());
     if options.demo {
         Health::beat(&health.refresh_alive, options.clock.now());
@@ -165,7 +170,7 @@ fn new_screen(options: &RunOptions, snapshot: Snapshot, health: &Arc<Health>) ->
         shown_minute: i64::MIN,
         shown_trust: None,
         health: health.clone(),
-        pictures: Pictures::new((!options.demo).then(|| options.cache_dir())),
+        pictures: picture_store(options, window),
         shown_size: (0, 0),
         shown_display: None,
         fade: Timer::default(),
@@ -176,6 +181,16 @@ fn new_screen(options: &RunOptions, snapshot: Snapshot, health: &Arc<Health>) ->
         demo: options.demo,
         restart: None,
     }))
+}
+
+/// The screen's pictures, read and decoded on a worker and drawn when they arrive.
+fn picture_store(options: &RunOptions, window: &MainWindow) -> Pictures {
+    let weak = window.as_weak();
+    Pictures::on_worker((!options.demo).then(|| options.cache_dir()), move |loaded| {
+        let _ = weak.upgrade_in_event_loop(move |window| {
+            with_screen(|screen| screen.picture_arrived(loaded, &window));
+        });
+    })
 }
 
 /// Page turns (the screen's own timer, so edits can change its interval) and

@@ -68,6 +68,7 @@ impl HeadlessRenderer {
     /// Draws `frame` straight into an RGB buffer (3 bytes a pixel, no RGBA
     /// snapshot and no copies: the smallest memory a whole frame can take).
     pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<RgbFrame> {
+        pictures.prepare(frame);
         show_frame(&self.ui, frame, pictures);
         slint::platform::update_timers_and_animations();
         self.window.request_redraw();

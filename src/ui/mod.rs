@@ -7,6 +7,7 @@ pub mod headless;
 mod lifecycle;
 mod outputs;
 mod page_turn;
+pub mod picture_worker;
 pub mod pictures;
 mod screen;
 

@@ -1,44 +1,169 @@
-//! Images for the UI thread: event thumbnails (read from the cache), QR codes and
-//! the logo, each turned into a `slint::Image` once and kept, so a page turn
-//! decodes nothing it has seen before.
+//! The pictures a frame shows, decoded at the size they are drawn: event
+//! thumbnails and the logo (read by a [`PictureWorker`] on the screen, in place
+//! for `render`), and QR codes (made here; they are tiny).
+//!
+//! The store is bounded by what two pages show: before each frame,
+//! [`Pictures::prepare`] keeps the thumbnails of the page on screen and the page
+//! after it, forgets the rest, and asks for what is missing, so the next page's
+//! pictures are ready when it turns. At 1920×1080 that is at most 2 × 4 slots of
+//! 200×150 RGB (88 KB each); see [`Pictures::budget_bytes`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use slint::{Image, Rgb8Pixel, SharedPixelBuffer};
 
-/// Beyond this many entries a map starts over (a schedule page needs a handful).
-const MAX_ENTRIES: usize = 256;
+use crate::domain::frame::Frame;
+use crate::domain::paginate::Layout;
+use crate::ui::picture_worker::{load, Loaded, PictureWorker, Pixels, Wanted};
+
+/// Beyond this many QR codes the map starts over (a page needs a handful).
+const MAX_QR_CODES: usize = 64;
+
+/// A picture asked for and not yet here, or here (`None`: there is none).
+enum Slot {
+    Waiting,
+    Ready { image: Option<Image>, bytes: usize },
+}
 
 pub struct Pictures {
     cache_dir: Option<PathBuf>,
-    thumbs: HashMap<String, Option<Image>>,
+    /// Loads pictures off the calling thread; `None` loads them in place.
+    worker: Option<PictureWorker>,
+    /// The thumbnail slot in pixels, for the current layout.
+    size: (u32, u32),
+    thumbs: HashMap<String, Slot>,
+    /// The image URLs the frame on screen shows.
+    shown: HashSet<String>,
     qr_codes: HashMap<String, Option<Image>>,
-    logo: Option<(PathBuf, Option<Image>)>,
+    logo: Option<(Wanted, Slot)>,
 }
 
 impl Pictures {
+    /// Pictures loaded in place when a frame needs them (`render`, tests).
     /// `cache_dir` holds the thumbnails; `None` shows placeholders only (the demo).
-    pub fn new(cache_dir: Option<PathBuf>) -> Pictures {
-        Pictures { cache_dir, thumbs: HashMap::new(), qr_codes: HashMap::new(), logo: None }
+    pub fn in_place(cache_dir: Option<PathBuf>) -> Pictures {
+        Pictures {
+            cache_dir,
+            worker: None,
+            size: (0, 0),
+            thumbs: HashMap::new(),
+            shown: HashSet::new(),
+            qr_codes: HashMap::new(),
+            logo: None,
+        }
     }
 
-    /// The thumbnail for an image URL, if one is stored.
-    pub fn thumb(&mut self, url: &str) -> Option<Image> {
-        if url.is_empty() {
-            return None;
+    /// Pictures loaded by a worker thread, each handed to `deliver` (which
+    /// brings it to [`Pictures::arrived`] on the UI thread).
+    pub fn on_worker(cache_dir: Option<PathBuf>, deliver: impl Fn(Loaded) + Send + 'static) -> Pictures {
+        let worker = PictureWorker::start(cache_dir.clone(), deliver);
+        Pictures { worker: Some(worker), ..Pictures::in_place(cache_dir) }
+    }
+
+    /// The most the thumbnails kept for `layout` take: two pages of slots.
+    pub fn budget_bytes(layout: &Layout) -> usize {
+        let (width, height) = layout.picture_pixels();
+        2 * layout.rows_per_page * width as usize * height as usize * 3
+    }
+
+    /// Before `frame` is shown: keeps the thumbnails of its page and the next,
+    /// forgets the others, and loads or asks for the missing ones and the logo.
+    pub fn prepare(&mut self, frame: &Frame) {
+        let size = frame.layout.picture_pixels();
+        if size != self.size {
+            self.size = size;
+            self.thumbs.clear();
         }
-        let cache_dir = self.cache_dir.as_deref()?;
-        bounded(&mut self.thumbs);
-        self.thumbs
-            .entry(url.to_string())
-            .or_insert_with(|| crate::edges::thumbs::load_thumb(cache_dir, url).map(|thumb| rgb_image(&thumb)))
-            .clone()
+        self.shown = frame.rows.iter().map(|row| row.image_url.clone()).filter(|url| !url.is_empty()).collect();
+        let next = frame.next_images.iter().filter(|url| !url.is_empty());
+        let wanted: HashSet<String> = self.shown.iter().cloned().chain(next.cloned()).collect();
+        self.thumbs.retain(|url, _| wanted.contains(url));
+        if self.cache_dir.is_some() {
+            // This page's first, so they are asked for first.
+            let order = frame.rows.iter().map(|row| &row.image_url).chain(&frame.next_images);
+            for url in order.filter(|url| wanted.contains(*url)).cloned().collect::<Vec<_>>() {
+                if !self.thumbs.contains_key(&url) {
+                    self.thumbs.insert(url.clone(), Slot::Waiting);
+                    self.fetch(Wanted::Thumb { url, size });
+                }
+            }
+        }
+        match &frame.logo {
+            Some(path) => {
+                let wanted = Wanted::Logo { path: path.clone(), height: frame.layout.logo_pixels() };
+                if self.logo.as_ref().is_none_or(|(asked, _)| *asked != wanted) {
+                    self.logo = Some((wanted.clone(), Slot::Waiting));
+                    self.fetch(wanted);
+                }
+            }
+            None => self.logo = None,
+        }
+    }
+
+    /// Asks the worker for `wanted`, or loads it now without one.
+    fn fetch(&mut self, wanted: Wanted) {
+        if self.worker.as_ref().is_some_and(|worker| worker.ask(wanted.clone())) {
+            return;
+        }
+        let pixels = load(self.cache_dir.as_deref(), &wanted);
+        self.arrived(Loaded { wanted, pixels });
+    }
+
+    /// A picture the worker loaded. True when the frame on screen shows it (draw
+    /// again); one no longer wanted, or asked for at another size, is dropped.
+    pub fn arrived(&mut self, loaded: Loaded) -> bool {
+        let bytes = loaded.pixels.as_ref().map_or(0, Pixels::bytes);
+        let ready = Slot::Ready { image: loaded.pixels.map(Pixels::into_image), bytes };
+        match loaded.wanted {
+            Wanted::Thumb { url, size } => match self.thumbs.get_mut(&url) {
+                Some(slot @ Slot::Waiting) if size == self.size => {
+                    *slot = ready;
+                    self.shown.contains(&url)
+                }
+                _ => false,
+            },
+            wanted @ Wanted::Logo { .. } => match &mut self.logo {
+                Some((asked, slot @ Slot::Waiting)) if *asked == wanted => {
+                    *slot = ready;
+                    true
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The thumbnail for an image URL, once it is here.
+    pub fn thumb(&self, url: &str) -> Option<Image> {
+        match self.thumbs.get(url) {
+            Some(Slot::Ready { image, .. }) => image.clone(),
+            _ => None,
+        }
+    }
+
+    /// The logo at `path`, once it is here.
+    pub fn logo(&self, path: &Path) -> Option<Image> {
+        match &self.logo {
+            Some((Wanted::Logo { path: asked, .. }, Slot::Ready { image, .. })) if asked == path => image.clone(),
+            _ => None,
+        }
     }
 
     /// Forgets thumbnails that were missing, so ones fetched since then show up.
     pub fn forget_missing(&mut self) {
-        self.thumbs.retain(|_, image| image.is_some());
+        self.thumbs.retain(|_, slot| !matches!(slot, Slot::Ready { image: None, .. }));
+    }
+
+    /// What the decoded thumbnails hold in memory (the logo, decoded at the
+    /// height it is drawn, comes on top).
+    pub fn thumb_bytes(&self) -> usize {
+        self.thumbs
+            .values()
+            .map(|slot| match slot {
+                Slot::Ready { bytes, .. } => *bytes,
+                Slot::Waiting => 0,
+            })
+            .sum()
     }
 
     /// A QR code for `link`, one pixel a module (the UI draws the quiet zone around it).
@@ -46,43 +171,17 @@ impl Pictures {
         if link.is_empty() {
             return None;
         }
-        bounded(&mut self.qr_codes);
+        if self.qr_codes.len() >= MAX_QR_CODES {
+            self.qr_codes.clear();
+        }
         self.qr_codes.entry(link.to_string()).or_insert_with(|| qr_image(link)).clone()
     }
-
-    /// The library's logo, read once; `None` (and a warning) if it cannot be read.
-    pub fn logo(&mut self, path: &Path) -> Option<Image> {
-        if self.logo.as_ref().is_none_or(|(loaded, _)| loaded != path) {
-            let image = std::fs::read(path)
-                .map_err(anyhow::Error::from)
-                .and_then(|bytes| crate::edges::thumbs::decode_limited(&bytes))
-                .map(|image| {
-                    let rgba = image.to_rgba8();
-                    let buffer = SharedPixelBuffer::clone_from_slice(rgba.as_raw(), rgba.width(), rgba.height());
-                    Image::from_rgba8(buffer)
-                });
-            if let Err(error) = &image {
-                tracing::warn!("library.logo {}: {error:#}; showing no logo", path.display());
-            }
-            self.logo = Some((path.to_path_buf(), image.ok()));
-        }
-        self.logo.as_ref().and_then(|(_, image)| image.clone())
-    }
-}
-
-fn bounded<V>(map: &mut HashMap<String, V>) {
-    if map.len() >= MAX_ENTRIES {
-        map.clear();
-    }
-}
-
-fn rgb_image(image: &image::RgbImage) -> Image {
-    let buffer = SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(image.as_raw(), image.width(), image.height());
-    Image::from_rgb8(buffer)
 }
 
 fn qr_image(link: &str) -> Option<Image> {
     let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).ok()?;
     let luma = code.render::<image::Luma<u8>>().quiet_zone(false).module_dimensions(1, 1).build();
-    Some(rgb_image(&image::DynamicImage::ImageLuma8(luma).to_rgb8()))
+    let rgb = image::DynamicImage::ImageLuma8(luma).to_rgb8();
+    let buffer = SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(rgb.as_raw(), rgb.width(), rgb.height());
+    Some(Image::from_rgb8(buffer))
 }

@@ -96,6 +96,7 @@ impl Screen {
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);
         }
+        self.pictures.prepare(&frame);
         show_frame(window, &frame, &mut self.pictures);
         Health::beat(&self.health.last_frame, now);
         self.save_frame_now_and_then(window);
@@ -185,6 +186,14 @@ impl Screen {
         self.pictures.forget_missing();
         self.draw(window);
         crate::edges::health::release_free_memory();
+    }
+
+    /// A picture from the worker: drawn at once when this page shows it (after
+    /// a page turn's fade, which draws the new page itself).
+    pub(super) fn picture_arrived(&mut self, loaded: crate::ui::picture_worker::Loaded, window: &MainWindow) {
+        if self.pictures.arrived(loaded) && !self.fade.running() {
+            self.draw(window);
+        }
     }
 
     /// Redraws only when the minute on the clock has changed.

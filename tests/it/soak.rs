@@ -42,7 +42,7 @@ fn targets() -> (usize, usize) {
 
 /// glibc's count of bytes the program holds (all arenas, and mmapped blocks):
 /// resident memory minus this is what the allocator keeps but does not use.
-fn heap_in_use_kb() -> u64 {
+pub(crate) fn heap_in_use_kb() -> u64 {
     #[repr(C)]
     struct MallInfo2 {
         arena: usize,
@@ -119,7 +119,7 @@ fn soak_child() {
     ));
 
     let mut renderer = HeadlessRenderer::new((960, 540)).expect("renderer");
-    let mut pictures = Pictures::new(Some(dir.path().to_path_buf()));
+    let mut pictures = Pictures::in_place(Some(dir.path().to_path_buf()));
     let mut snapshot = Snapshot::default();
     let now = at(MONDAY_10);
     let (mut page, mut turns, mut warm_rss, mut taken) = (0, 0usize, None, 0usize);

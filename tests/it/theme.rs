@@ -77,3 +77,15 @@ fn pagination_counts_with_the_heights_the_ui_draws() {
     assert_eq!(slint_length("footer-height"), FOOTER_HEIGHT);
     assert_eq!(slint_length("row-spacing"), ROW_SPACING);
 }
+
+/// Thumbnails and the logo are decoded at the size the UI draws them.
+#[test]
+fn pictures_are_decoded_at_the_sizes_the_ui_draws() {
+    use eventscreen::domain::paginate::{LOGO_HEIGHT, PICTURE_HEIGHT, PICTURE_WIDTH};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");
+    for (name, value) in
+        [("picture-width", PICTURE_WIDTH), ("picture-height", PICTURE_HEIGHT), ("logo-height", LOGO_HEIGHT)]
+    {
+        assert!(text.contains(&format!("property <length> {name}: {value}px * scale;")), "{name}: {value}px * scale");
+    }
+}

@@ -299,3 +299,24 @@ fn functions<'a>(lines: &[&'a str]) -> Vec<(usize, &'a str, &'a str)> {
     }
     found
 }
+
+/// ARCHITECTURE.md's code map names every module (by its file, or a folder it is in).
+#[test]
+fn the_architecture_page_names_every_module() {
+    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    let missing: Vec<String> = sources()
+        .iter()
+        .map(|source| {
+            source.path.strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src")).unwrap().to_path_buf()
+        })
+        .filter(|path| !path.ends_with("mod.rs") && !path.ends_with("lib.rs") && !path.ends_with("test_support.rs"))
+        .filter(|path| {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let folders = path.parent().into_iter().flat_map(|parent| parent.iter()).skip(1);
+            !page.contains(&file)
+                && !folders.map(|folder| format!("{}/", folder.to_string_lossy())).any(|f| page.contains(&f))
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md does not name {missing:?}");
+}

@@ -1,0 +1,108 @@
+//! Tests of the frame: what one screen shows.
+
+use super::*;
+use crate::domain::demo::{demo_config, demo_events};
+use crate::test_support::at;
+
+fn request<'a>(events: &'a [Event], config: &'a Config, last_success: &str, page_index: usize) -> FrameRequest<'a> {
+    FrameRequest {
+        events,
+        config,
+        last_success: Some(at(last_success)),
+        now: at("2026-11-23T10:00:00+01:00"),
+        clock: ClockTrust::Synced,
+        size: (1920, 1080),
+        page_index,
+    }
+}
+
+#[test]
+fn pages_wrap_and_the_stale_note_appears_only_when_old() {
+    let config = demo_config();
+    let events = demo_events(at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
+    let frame = build_frame(&request(&events, &config, "2026-11-23T09:50:00+01:00", 0));
+    assert_eq!(frame.rows.len(), 4);
+    let shown =
+        schedule(&events, &Filter::from_config(&config), at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
+    assert_eq!(frame.page_count, paginate(&shown, &layout_for(1920, 1080, &config.screen)).len());
+    assert_eq!(frame.status_note, "");
+    assert_eq!(frame.header.clock, "10:00");
+    assert_eq!(frame.display, Display::On);
+    let past_end = build_frame(&request(&events, &config, "2026-11-23T09:50:00+01:00", frame.page_count));
+    assert_eq!(past_end.page_index, 0, "an out-of-range page falls back to the first");
+
+    let old = build_frame(&request(&events, &config, "2026-11-23T08:15:00+01:00", 0));
+    assert_eq!(old.status_note, "Sidst opdateret 08:15");
+    let days_old = build_frame(&request(&events, &config, "2026-11-20T08:15:00+01:00", 0));
+    assert_eq!(days_old.status_note, "Sidst opdateret 20.11. 08:15");
+}
+
+#[test]
+fn a_suspect_clock_shows_no_time_and_no_relative_words() {
+    let config = demo_config();
+    let now = at("2026-11-23T10:00:00+01:00");
+    let events = demo_events(now, config.screen.timezone);
+    let sure = build_frame(&request(&events, &config, "2026-11-20T08:15:00+01:00", 0));
+    let doubtful = build_frame(&FrameRequest {
+        clock: ClockTrust::Suspect,
+        ..request(&events, &config, "2026-11-20T08:15:00+01:00", 0)
+    });
+    assert_eq!(sure.rows.len(), doubtful.rows.len(), "the same events: the stand-in time schedules them");
+    assert_eq!(sure.rows[0].day, "I dag");
+    assert_eq!(doubtful.rows[0].day, "Mandag 23. november");
+    assert!(sure.rows.iter().any(|row| row.badge_kind == crate::domain::present::BadgeKind::Running));
+    assert!(doubtful.rows.iter().all(|row| !matches!(
+        row.badge_kind,
+        crate::domain::present::BadgeKind::Running | crate::domain::present::BadgeKind::StartingSoon
+    )));
+    assert_eq!((doubtful.header.date.as_str(), doubtful.header.clock.as_str()), ("", ""));
+    assert_eq!(doubtful.status_note, "", "fetch times were stamped by the doubtful clock");
+
+    let mut closed = config.clone();
+    closed.opening_hours.days = [Some(None); 7];
+    let night = |clock| {
+        build_frame(&FrameRequest {
+            config: &closed,
+            clock,
+            ..request(&events, &closed, "2026-11-23T09:50:00+01:00", 0)
+        })
+    };
+    assert!(matches!(night(ClockTrust::Synced).display, Display::Off(_)));
+    assert_eq!(night(ClockTrust::Suspect).display, Display::On, "unsure of the time, stay on");
+}
+
+#[test]
+fn the_problem_frame_names_the_lines_to_fix() {
+    let problem = (1..=6).map(|line| format!("/etc/eventscreen/eventscreen.toml:{line}:1: x: bad")).collect::<Vec<_>>();
+    let frame = problem_frame(&problem.join("\n"), at("2026-11-23T10:00:00+01:00"), (1920, 1080));
+    assert_eq!(frame.empty_title, "Skærmen mangler gyldige indstillinger");
+    let detail: Vec<&str> = frame.empty_detail.lines().collect();
+    assert_eq!(detail.len(), 6, "{detail:?}");
+    assert_eq!(detail[1], "/etc/eventscreen/eventscreen.toml:1:1: x: bad");
+    assert_eq!(detail[5], "… og 2 mere (eventscreen check-config viser alle)");
+    assert_eq!((frame.rows.len(), frame.display), (0, Display::On));
+}
+
+#[test]
+fn the_sample_config_asks_to_be_set_up() {
+    let mut config = demo_config();
+    assert!(needs_setup(&config, &[]), "the demo's sources are example addresses");
+    let frame = setup_frame(
+        std::path::Path::new("/etc/eventscreen/eventscreen.toml"),
+        at("2026-11-23T10:00:00+01:00"),
+        (1920, 1080),
+    );
+    assert_eq!(frame.empty_title, "Skærmen er ikke sat op endnu");
+    assert!(frame.empty_detail.starts_with("Skriv bibliotekets adresse i /etc/eventscreen/eventscreen.toml"));
+    config.sources[0].url = url::Url::parse("https://www.kkb.bibliotek.kk.dk/api/v1/events").expect("url");
+    assert!(!needs_setup(&config, &[]), "a real library's address");
+}
+
+#[test]
+fn no_events_gives_the_empty_slide() {
+    let config = demo_config();
+    let frame = build_frame(&request(&[], &config, "2026-11-23T09:50:00+01:00", 0));
+    assert_eq!((frame.rows.len(), frame.page_count, frame.page_index), (0, 0, 0));
+    assert_eq!(frame.empty_title, "Ingen arrangementer de næste dage");
+    assert_eq!(frame.empty_detail, "Se alle arrangementer på bibliotek.example.dk");
+}
