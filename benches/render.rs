@@ -62,7 +62,7 @@ fn picture_decode_and_resize(bencher: Bencher) {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&photo).expect("encode");
     bencher.bench(|| {
-        let decoded = eventscreen::edges::thumbs::decode_limited(black_box(&jpeg)).expect("decode");
-        black_box(eventscreen::edges::thumbs::make_thumb(&decoded))
+        let decoded = eventscreen::edges::picture_decode::decode_limited(black_box(&jpeg)).expect("decode");
+        black_box(eventscreen::edges::picture_decode::make_thumb(decoded))
     });
 }

@@ -3,12 +3,12 @@
 //! make a thumbnail.
 #![no_main]
 
-use eventscreen::edges::thumbs::{decode_limited, make_thumb};
+use eventscreen::edges::picture_decode::{decode_limited, make_thumb};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(image) = decode_limited(data) {
-        let thumb = make_thumb(&image);
+        let thumb = make_thumb(image);
         assert_eq!(thumb.dimensions(), (640, 480));
     }
 });

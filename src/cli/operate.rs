@@ -28,8 +28,9 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
         let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
         let (trusted, _) = clock.trusted(snapshot.newest_known, heard);
         let file_now = clock.system_time();
-        let images = crate::edges::thumbs::thumbnails_wanted(&snapshot.events, &config, trusted.now, file_now, &dir);
-        runtime.block_on(crate::edges::thumbs::fetch_thumbnails(&fetcher, &dir, &images, file_now));
+        let images =
+            crate::edges::picture_round::thumbnails_wanted(&snapshot.events, &config, trusted.now, file_now, &dir);
+        runtime.block_on(crate::edges::picture_round::fetch_thumbnails(&fetcher, &dir, &images, file_now));
         let failed: Vec<String> = reports
             .iter()
             .filter_map(|report| report.result.as_ref().err().map(|error| format!("{}: {error}", report.label)))

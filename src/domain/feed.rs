@@ -34,7 +34,9 @@ pub struct Event {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub price: Option<Price>,
-    /// Image URLs, best first (`originalImage`, `image`, `teaserImage`).
+    /// Picture URLs, best first: the scaled `image` (1920 px wide since 2026),
+    /// `teaserImage` (400×300), then `originalImage` (the upload, up to 8 MB and
+    /// any size: the CMS's authors ask third parties not to prefer it).
     pub images: Vec<String>,
     pub screen_names: Vec<String>,
 }
@@ -119,7 +121,7 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
     if state == EventState::Active {
         state = title_state.unwrap_or(state);
     }
-    let images = [wire.original_image, wire.image, wire.teaser_image]
+    let images = [wire.image, wire.teaser_image, wire.original_image]
         .into_iter()
         .flatten()
         .filter_map(|image| clean(&image.url))

@@ -3,7 +3,7 @@
 //! only while both are alive, so a hung UI or a stuck refresh loop gets restarted.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,6 +23,10 @@ pub struct Health {
     pub refresh_alive: AtomicI64,
     pub first_frame: AtomicI64,
     pub last_frame: AtomicI64,
+    /// The page on screen (1-based; 0 before the first frame), the page count, the turns.
+    pub page: AtomicU64,
+    pub page_count: AtomicU64,
+    pub page_turns: AtomicU64,
     pub sources: Mutex<Vec<SourceStatus>>,
     pub frame_png: Mutex<Option<PathBuf>>,
     /// How far the clock is trusted, in words (`trust::describe`).
@@ -44,6 +48,9 @@ impl Default for Health {
             refresh_alive: AtomicI64::new(0),
             first_frame: AtomicI64::new(0),
             last_frame: AtomicI64::new(0),
+            page: AtomicU64::new(0),
+            page_count: AtomicU64::new(0),
+            page_turns: AtomicU64::new(0),
             sources: Mutex::new(Vec::new()),
             frame_png: Mutex::new(None),
             clock: Mutex::new("not judged yet".into()),
@@ -55,6 +62,19 @@ impl Default for Health {
 }
 
 impl Health {
+    /// A frame of page `index` (0-based) of `count` was drawn; another page than
+    /// before is a turn. The status file is rewritten when the count changes.
+    pub fn page_shown(&self, index: usize, count: usize) {
+        let shown = index as u64 + 1;
+        if self.page.swap(shown, Ordering::Relaxed) != shown {
+            self.page_turns.fetch_add(1, Ordering::Relaxed);
+        }
+        if self.page_count.swap(count as u64, Ordering::Relaxed) != count as u64 {
+            // A new schedule: the status says how many pages at once, not at the next period.
+            self.changed.notify_one();
+        }
+    }
+
     pub fn set_display_waiting(&self, reason: Option<String>) {
         *self.display_waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = reason;
         self.changed.notify_one();
@@ -120,6 +140,11 @@ impl Health {
             config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
             cache_bytes: directory_size(cache_dir, 2),
+            pages: status::Pages {
+                shown: self.page.load(Ordering::Relaxed),
+                count: self.page_count.load(Ordering::Relaxed),
+                turns: self.page_turns.load(Ordering::Relaxed),
+            },
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
         }
     }
@@ -211,6 +236,17 @@ fn directory_size(dir: &std::path::Path, depth: u32) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_turns_count_other_pages_not_redraws() {
+        let health = super::Health::default();
+        for (index, count) in [(0, 3), (0, 3), (1, 3), (2, 3), (2, 3), (0, 2)] {
+            health.page_shown(index, count);
+        }
+        let status =
+            health.status(crate::test_support::at("2026-11-23T10:00:00Z"), std::path::Path::new("/nonexistent"));
+        assert_eq!(status.pages, crate::edges::status::Pages { shown: 1, count: 2, turns: 4 });
+    }
+
     #[test]
     fn the_cache_size_counts_feeds_and_pictures() {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -20,7 +20,7 @@ pub fn load_thumb_at(cache_dir: &Path, url: &str, size: (u32, u32)) -> Option<Rg
 /// The logo at `path`, at most `height` pixels high (its shape kept).
 pub fn load_logo(path: &Path, height: u32) -> anyhow::Result<RgbaImage> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let logo = crate::edges::thumbs::decode_limited(&bytes)?.into_rgba8();
+    let logo = crate::edges::picture_decode::decode_limited(&bytes)?.into_rgba8();
     if logo.height() <= height.max(1) {
         return Ok(logo);
     }

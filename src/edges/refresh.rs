@@ -14,8 +14,8 @@ use crate::edges::cache::{load_cached, Snapshot};
 use crate::edges::clock::Clock;
 use crate::edges::fetch::Fetcher;
 use crate::edges::health::Health;
+use crate::edges::picture_round::{fetch_thumbnails, thumbnails_wanted};
 use crate::edges::sources::{outcomes, refresh_all, RefreshMemory, SourceReport, SourceUpdate};
-use crate::edges::thumbs::{fetch_thumbnails, thumbnails_wanted};
 
 /// Whether two fetch settings need the same HTTP client (the interval does not matter).
 fn same_connection(a: &crate::domain::config::FetchSettings, b: &crate::domain::config::FetchSettings) -> bool {

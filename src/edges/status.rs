@@ -33,8 +33,20 @@ pub struct Status {
     pub config: String,
     pub sources: Vec<SourceStatus>,
     pub cache_bytes: u64,
+    /// The page on screen, of how many, and the page turns since start.
+    #[serde(default)]
+    pub pages: Pages,
     /// A PNG of the current frame, refreshed every few minutes, if any.
     pub frame_png: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pages {
+    /// 1 for the first page; 0 before the first frame.
+    pub shown: u64,
+    pub count: u64,
+    /// How often another page came on screen since start.
+    pub turns: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +164,13 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
         format!("config: {}", status.config),
         format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
-        format!("cache: {} KB (feeds and pictures)", status.cache_bytes / 1024),
+        format!(
+            "page: {} of {} ({} turns since start); cache: {} KB (feeds and pictures)",
+            status.pages.shown,
+            status.pages.count,
+            status.pages.turns,
+            status.cache_bytes / 1024
+        ),
     ];
     for source in &status.sources {
         lines.push(format!(
@@ -198,6 +216,7 @@ mod tests {
             config: "ok".into(),
             sources: vec![],
             cache_bytes: 2048,
+            pages: Pages { shown: 2, count: 5, turns: 11 },
             frame_png: None,
         }
     }
@@ -233,6 +252,6 @@ mod tests {
     fn description_is_readable() {
         let text = describe(&healthy(), at("2026-11-23T12:30:00Z"));
         assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 2 h 30 min"), "{text}");
-        assert!(text.contains("cache: 2 KB"), "{text}");
+        assert!(text.contains("page: 2 of 5 (11 turns since start); cache: 2 KB"), "{text}");
     }
 }

@@ -92,6 +92,7 @@ impl Screen {
         let frame = screen_frame(self.config_state.problem_on_screen(), &self.config_path, &request);
         self.page_index = frame.page_index;
         self.page_count = frame.page_count;
+        self.health.page_shown(frame.page_index, frame.page_count);
         self.shown_minute = now.timestamp().div_euclid(60);
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);

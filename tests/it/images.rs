@@ -5,9 +5,8 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use eventscreen::edges::thumbs::{
-    failed_marker, fetch_thumb, load_thumb, needs_fetch, prune, thumb_path, THUMB_HEIGHT, THUMB_WIDTH,
-};
+use eventscreen::edges::picture_decode::{THUMB_HEIGHT, THUMB_WIDTH};
+use eventscreen::edges::thumbs::{failed_marker, fetch_thumb, load_thumb, needs_fetch, prune, thumb_path};
 
 use crate::server::{Reply, TestServer};
 use crate::support::{at, peak_rss_kb, set_modified, MEMORY_MEASURED, MONDAY_10};
@@ -36,7 +35,7 @@ async fn good_image_becomes_a_thumbnail_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = server.url("/sites/default/files/photo.jpg?itok=1");
     assert!(needs_fetch(dir.path(), &url, monday()));
-    fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect("thumbnail");
+    fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url)).await.expect("thumbnail");
     let thumb = load_thumb(dir.path(), &url).expect("stored");
     assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT));
     assert!(!needs_fetch(dir.path(), &url, monday()), "never downloaded twice");
@@ -62,8 +61,9 @@ async fn huge_and_truncated_images_are_refused_with_bounded_memory() {
     let before = peak_rss_kb();
     for path in ["/huge.png", "/truncated.jpg"] {
         let url = server.url(path);
-        let error = fetch_thumb(&reqwest::Client::new(), dir.path(), &url).await.expect_err("refused");
-        println!("{path}: {error:#}");
+        let errors =
+            fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url)).await.expect_err("refused");
+        println!("{path}: {:#}", errors[0].1);
         assert!(load_thumb(dir.path(), &url).is_none(), "no thumbnail: the screen shows the placeholder");
         // The failure was remembered at Monday 10:00 (its marker's time, set here).
         set_modified(&failed_marker(dir.path(), &url), monday());
@@ -115,8 +115,8 @@ fn fuzz_findings_make_small_thumbnails() {
         }
         let bytes = std::fs::read(&path).expect("read");
         let before = peak_rss_kb();
-        if let Ok(image) = eventscreen::edges::thumbs::decode_limited(&bytes) {
-            let thumb = eventscreen::edges::thumbs::make_thumb(&image);
+        if let Ok(image) = eventscreen::edges::picture_decode::decode_limited(&bytes) {
+            let thumb = eventscreen::edges::picture_decode::make_thumb(image);
             assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT), "{}", path.display());
         }
         let grew_mb = peak_rss_kb().saturating_sub(before) / 1024;
@@ -127,7 +127,7 @@ fn fuzz_findings_make_small_thumbnails() {
     for (width, height) in [(8, 2310), (4000, 3), (1, 1), (640, 480)] {
         let image = image::DynamicImage::ImageRgb8(image::RgbImage::new(width, height));
         assert_eq!(
-            eventscreen::edges::thumbs::make_thumb(&image).dimensions(),
+            eventscreen::edges::picture_decode::make_thumb(image).dimensions(),
             (THUMB_WIDTH, THUMB_HEIGHT),
             "{width}×{height}"
         );

@@ -9,6 +9,7 @@ mod display;
 mod faults;
 mod fetch;
 mod images;
+mod picture_kinds;
 mod picture_memory;
 mod politeness;
 mod powercut;

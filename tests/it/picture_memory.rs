@@ -13,8 +13,6 @@
 //!
 //! It runs in a child process of its own, so other tests do not move its memory.
 
-use std::process::Command;
-
 use eventscreen::domain::config::Config;
 use eventscreen::domain::feed::Event;
 use eventscreen::domain::frame::{build_frame, Frame, FrameRequest};
@@ -116,17 +114,8 @@ fn picture_memory_child() {
 
 #[test]
 fn decoded_pictures_stay_within_two_pages_over_300_pictured_events() {
-    let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "picture_memory::picture_memory_child", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .output()
-        .expect("run the child");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    let line = stdout
-        .lines()
-        .find_map(|line| line.find("PICTURES ").map(|start| &line[start..]))
-        .unwrap_or_else(|| panic!("the figures are missing:\n{stdout}"));
+    let stdout = crate::support::run_child_test("picture_memory::picture_memory_child", CHILD);
+    let line = crate::support::figures_line(&stdout, "PICTURES ");
     println!("{line}");
     let pair = |name: &str| -> (i64, i64) {
         let text = line.split_whitespace().find_map(|field| field.strip_prefix(name)).expect(name);

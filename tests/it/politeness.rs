@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::thumbs::fetch_thumbnails;
+use eventscreen::edges::picture_round::fetch_thumbnails;
 use eventscreen::edges::thumbs::load_thumb;
 
 use crate::server::{Reply, TestServer};
@@ -170,10 +170,11 @@ async fn concurrent_rounds_do_not_race_on_one_picture() {
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
     let urls: Vec<String> = (0..3).map(|index| server.url(&format!("/img/{index}.jpg"))).collect();
+    let pictures: Vec<Vec<String>> = urls.iter().map(|url| vec![url.clone()]).collect();
     let file_now = at(MONDAY_10).into();
     tokio::join!(
-        fetch_thumbnails(&fetcher, dir.path(), &urls, file_now),
-        fetch_thumbnails(&fetcher, dir.path(), &urls, file_now),
+        fetch_thumbnails(&fetcher, dir.path(), &pictures, file_now),
+        fetch_thumbnails(&fetcher, dir.path(), &pictures, file_now),
     );
     let requests = picture_requests(&server);
     let distinct: std::collections::HashSet<&String> = requests.iter().collect();

@@ -73,7 +73,8 @@ fn cached_config(dir: &Path, feed: &[u8], extra: &str) -> PathBuf {
 
 /// A calm two-colour picture, different for each index.
 fn test_picture(index: u32) -> image::RgbImage {
-    let (width, height) = (eventscreen::edges::thumbs::THUMB_WIDTH, eventscreen::edges::thumbs::THUMB_HEIGHT);
+    let (width, height) =
+        (eventscreen::edges::picture_decode::THUMB_WIDTH, eventscreen::edges::picture_decode::THUMB_HEIGHT);
     let hue = [(70u32, 120u32, 160u32), (170, 110, 60), (60, 140, 100), (150, 80, 120)][index as usize % 4];
     image::RgbImage::from_fn(width, height, |x, y| {
         let t = (x + y) * 255 / (width + height);

@@ -8,7 +8,6 @@
 //! `EVENTSCREEN_SOAK=long cargo test --release --test it soak -- --nocapture`
 //! (100,000 page turns, 1,000 refreshes; figures in docs/reliability.md).
 
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -179,17 +178,8 @@ fn soak_child() {
 
 #[test]
 fn memory_stays_flat_over_many_page_turns_and_refreshes() {
-    let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "soak::soak_child", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .output()
-        .expect("run the soak");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    let line = stdout
-        .lines()
-        .find_map(|line| line.find("SOAK ").map(|start| &line[start..]))
-        .unwrap_or_else(|| panic!("the soak's figures are missing:\n{stdout}"));
+    let stdout = crate::support::run_child_test("soak::soak_child", CHILD);
+    let line = crate::support::figures_line(&stdout, "SOAK ");
     println!("{line}");
     let field = |name: &str| -> i64 {
         line.split_whitespace()

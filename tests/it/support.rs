@@ -127,6 +127,7 @@ pub fn status_of(
         config: "ok".into(),
         sources: vec![],
         cache_bytes: 0,
+        pages: Default::default(),
         frame_png: None,
     }
 }
@@ -148,4 +149,26 @@ pub fn needs_tool(tool: &str, package: &str) -> bool {
         "this test needs {tool}: `sudo apt-get install {package}` (or EVENTSCREEN_TEST_SKIP={tool} to leave it out)"
     );
     true
+}
+
+/// Runs the test `test` (e.g. "soak::soak_child") in a child process of this
+/// test binary with `child_env` set (so its memory is its own), asserts that it
+/// passed, and returns its standard output.
+pub fn run_child_test(test: &str, child_env: &str) -> String {
+    let output = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", test, "--test-threads=1", "--nocapture"])
+        .env(child_env, "1")
+        .output()
+        .expect("run the child test");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+/// The line of `stdout` from `marker` on (a child test's figures).
+pub fn figures_line<'a>(stdout: &'a str, marker: &str) -> &'a str {
+    stdout
+        .lines()
+        .find_map(|line| line.find(marker).map(|start| &line[start..]))
+        .unwrap_or_else(|| panic!("the figures ({marker}) are missing:\n{stdout}"))
 }

@@ -24,6 +24,8 @@ main_pid() { systemctl show -p MainPID --value eventscreen; }
 start_cms() {
   mkdir -p /srv/cms/api/v1
   cp "$SHARE/feed.json" /srv/cms/api/v1/events
+  # Event pictures, where the feed's URLs point (the arm64 run's --all-pages).
+  [ ! -d "$SHARE/cms" ] || cp -r "$SHARE/cms/." /srv/cms/
   systemd-run --unit=cms --quiet python3 -m http.server 8080 --bind 127.0.0.1 --directory /srv/cms
   for _ in $(seq 100); do
     python3 -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/api/v1/events")' 2>/dev/null && return 0
