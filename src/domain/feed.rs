@@ -65,6 +65,11 @@ pub struct Place {
 pub struct Price {
     pub min: u32,
     pub max: u32,
+    /// The lowest price above zero, when some tickets are free and others not.
+    pub min_paid: Option<u32>,
+    /// Who goes free when some tickets are free and others not: the free
+    /// ticket's title ("Børn"), if it is a short name of who it is for.
+    pub free_for: Option<String>,
     pub currency: String,
 }
 
@@ -118,8 +123,10 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
     let mut state = parse_state(&wire.state).ok_or_else(|| fail(format!("unknown state \"{}\"", wire.state)))?;
     let raw_title = clean(&wire.title).ok_or_else(|| fail("the event has no title".to_string()))?;
     let (title, title_state) = split_state_from_title(&raw_title);
+    // A site module's ribbon ("Udsolgt") means what the same word in the title does.
+    let ribbon_state = wire.ribbon.text.as_deref().and_then(ribbon_state);
     if state == EventState::Active {
-        state = title_state.unwrap_or(state);
+        state = title_state.or(ribbon_state).unwrap_or(state);
     }
     let images = [wire.image, wire.teaser_image, wire.original_image]
         .into_iter()
@@ -143,7 +150,8 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
             online: wire.address.location_type.as_deref() == Some("online"),
             location: wire.address.location.as_deref().and_then(clean),
             additional: wire.address.location_additional.as_deref().and_then(clean),
-            street: wire.address.street.as_deref().and_then(clean),
+            // Streets migrated in 2026 may end in a comma.
+            street: wire.address.street.as_deref().and_then(|street| clean(street.trim_end().trim_end_matches(','))),
             city: wire.address.city.as_deref().and_then(clean),
         },
         categories: clean_all(&wire.categories),
@@ -172,16 +180,18 @@ fn parse_state(text: &str) -> Option<EventState> {
     })
 }
 
+/// Words that mean a state, in a title ("UDSOLGT: Babysalmesang") or a ribbon.
+const STATE_WORDS: [(&str, EventState); 4] = [
+    ("UDSOLGT", EventState::SoldOut),
+    ("AFLYST", EventState::Cancelled),
+    ("SOLD OUT", EventState::SoldOut),
+    ("CANCELLED", EventState::Cancelled),
+];
+
 /// Editors sometimes type "UDSOLGT: " or "AFLYST - " into the title while the state
 /// stays `Active`; honour the word and show the title without it.
 fn split_state_from_title(title: &str) -> (String, Option<EventState>) {
-    const WORDS: [(&str, EventState); 4] = [
-        ("UDSOLGT", EventState::SoldOut),
-        ("AFLYST", EventState::Cancelled),
-        ("SOLD OUT", EventState::SoldOut),
-        ("CANCELLED", EventState::Cancelled),
-    ];
-    for (word, state) in WORDS {
+    for (word, state) in STATE_WORDS {
         let Some(head) = title.get(..word.len()) else { continue };
         if !head.eq_ignore_ascii_case(word) {
             continue;
@@ -194,18 +204,37 @@ fn split_state_from_title(title: &str) -> (String, Option<EventState>) {
     (title.to_string(), None)
 }
 
+/// The state a ribbon's text means: "Udsolgt", "AFLYST!" (the words of
+/// [`split_state_from_title`]); `None` for any other text ("Få pladser").
+fn ribbon_state(text: &str) -> Option<EventState> {
+    let text = text.trim().trim_end_matches(['!', '.', ' ']);
+    STATE_WORDS.iter().find(|(word, _)| text.eq_ignore_ascii_case(word)).map(|(_, state)| *state)
+}
+
 fn price(categories: &[WireTicketCategory]) -> Option<Price> {
-    let values: Vec<u32> = categories
+    let priced: Vec<(u32, Option<String>)> = categories
         .iter()
         .filter(|category| category.price.value.is_finite() && category.price.value >= 0.0)
         // Whole kroner sent as a float (100.0); the cast saturates on absurd values.
-        .map(|category| category.price.value.trunc() as u32)
+        .map(|category| (category.price.value.trunc() as u32, category.title.as_deref().and_then(clean)))
         .collect();
     let currency = categories
         .iter()
         .find_map(|category| category.price.currency.as_deref().and_then(clean))
         .unwrap_or_else(|| "DKK".to_string());
-    Some(Price { min: *values.iter().min()?, max: *values.iter().max()?, currency })
+    let min = priced.iter().map(|(value, _)| *value).min()?;
+    let max = priced.iter().map(|(value, _)| *value).max()?;
+    let min_paid = priced.iter().map(|(value, _)| *value).filter(|value| *value > 0).min().filter(|_| min == 0);
+    // "Børn", "Under 18 år": a name of who goes free; not "Gratis billet",
+    // "Standard" or a sentence.
+    const NOT_A_WHO: [&str; 6] = ["gratis", "billet", "ticket", "standard", "entré", "adgang"];
+    let free_for = min_paid.and(priced.iter().find(|(value, _)| *value == 0)).and_then(|(_, title)| {
+        title.clone().filter(|title| {
+            let lower = title.to_lowercase();
+            title.chars().count() <= 20 && !NOT_A_WHO.iter().any(|word| lower.contains(word))
+        })
+    });
+    Some(Price { min, max, min_paid, free_for, currency })
 }
 
 /// Trims, decodes HTML entities and folds inner white space (a subtitle's line

@@ -81,9 +81,22 @@ impl Layout {
     }
 }
 
-/// The pages of `items`; an empty schedule has no pages (the screen shows its empty slide).
+/// The pages of `items`, as few as `rows_per_page` allows and balanced: 9 events
+/// at 4 a page are 3 + 3 + 3, not 4 + 4 + 1 (a last page with one event on an
+/// otherwise empty screen). An empty schedule has no pages (the screen shows its
+/// empty slide).
 pub fn paginate<'a, T>(items: &'a [T], layout: &Layout) -> Vec<&'a [T]> {
-    items.chunks(layout.rows_per_page.max(1)).collect()
+    let pages = items.len().div_ceil(layout.rows_per_page.max(1));
+    let mut rest = items;
+    (0..pages)
+        .map(|page| {
+            // The first `len % pages` pages take one more.
+            let size = items.len() / pages + usize::from(page < items.len() % pages);
+            let (this, after) = rest.split_at(size);
+            rest = after;
+            this
+        })
+        .collect()
 }
 
 /// The page after `current`, wrapping around; 0 when there are no pages or
@@ -106,8 +119,16 @@ mod tests {
         let layout = Layout { rows_per_page: 3, portrait: false, stacked: false, scale: 1.0, text_scale: 1.0 };
         let items: Vec<u32> = (0..7).collect();
         let pages = paginate(&items, &layout);
-        assert_eq!(pages, vec![&[0, 1, 2][..], &[3, 4, 5][..], &[6][..]]);
+        assert_eq!(pages, vec![&[0, 1, 2][..], &[3, 4][..], &[5, 6][..]], "balanced, not 3 + 3 + 1");
         assert!(paginate::<u32>(&[], &layout).is_empty());
+        for count in 1..40 {
+            let items: Vec<u32> = (0..count).collect();
+            let pages = paginate(&items, &layout);
+            assert_eq!(pages.len(), (count as usize).div_ceil(3), "{count}: as few pages as fit");
+            assert_eq!(pages.concat(), items, "{count}: every item once, in order");
+            let sizes: Vec<usize> = pages.iter().map(|page| page.len()).collect();
+            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{count}: {sizes:?}");
+        }
     }
 
     #[test]

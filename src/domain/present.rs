@@ -83,12 +83,26 @@ pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Langua
                 price: item.event.price.as_ref().map(|price| price_text(price, words)).unwrap_or_default(),
                 badge: badge.to_string(),
                 badge_kind,
-                link: item.event.ticket_url.clone().or_else(|| item.event.url.clone()).unwrap_or_default(),
+                link: link(item.event),
                 image_url: item.event.images.first().cloned().unwrap_or_default(),
                 initial: item.event.title.chars().find(|c| c.is_alphanumeric()).map(String::from).unwrap_or_default(),
             }
         })
         .collect()
+}
+
+/// Where the QR code leads: the ticket page, unless it is only a vendor's front
+/// page (`https://billetto.dk/`, no use to a visitor), else the event's page.
+fn link(event: &Event) -> String {
+    let ticket = event.ticket_url.as_deref().filter(|url| !front_page_only(url));
+    ticket.or(event.url.as_deref()).unwrap_or_default().to_string()
+}
+
+/// A URL with nothing after its host: no path, query or fragment.
+fn front_page_only(url: &str) -> bool {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = after_scheme.find(['/', '?', '#']).map_or("", |at| &after_scheme[at..]);
+    rest.trim_matches('/').is_empty()
 }
 
 /// "I dag", "I morgen", or "Fredag 27. november".
@@ -119,38 +133,54 @@ pub fn time_range(event: &Event, tz: Tz, words: &Texts) -> String {
     format!("{}–{}", clock(start.hour(), start.minute()), clock(end.hour(), end.minute()))
 }
 
-/// "Gratis", "75 kr.", "fra 50 kr.", "10 EUR".
+/// "Gratis", "75 kr.", "fra 50 kr.", "10 EUR"; when some tickets are free and
+/// others not, "Børn gratis · 65 kr." (the free ticket's title says who), or
+/// "fra 0 kr." (never "Gratis–65 kr.", which reads as a range of prices).
 pub fn price_text(price: &Price, words: &Texts) -> String {
     let amount = |value: u32| match price.currency.as_str() {
         "DKK" => format!("{value} kr."),
         currency => format!("{value} {currency}"),
     };
-    if price.max == 0 {
-        words.free.to_string()
-    } else if price.min == price.max {
-        amount(price.max)
-    } else if price.min == 0 {
-        format!("{}–{}", words.free, amount(price.max))
-    } else {
-        format!("{} {}", words.from, amount(price.min))
+    let paid = |lowest: u32| match lowest == price.max {
+        true => amount(price.max),
+        false => format!("{} {}", words.from, amount(lowest)),
+    };
+    match (price.max, price.min_paid, price.free_for.as_deref()) {
+        (0, _, _) => words.free.to_string(),
+        (_, Some(lowest), Some(who)) => format!("{who} {} · {}", words.free_for, paid(lowest)),
+        (_, Some(_), None) => format!("{} {}", words.from, amount(0)),
+        _ => paid(price.min),
     }
 }
 
-/// Branch, then the room; "Online" for online events.
+/// Where the event happens: the venue (`address.location`, or the street and
+/// city when it has no name) and the room; "Online" for online events. The
+/// branch is the organiser since 2026: it names the place only when the
+/// address says nothing.
 fn place(event: &Event, words: &Texts) -> String {
-    if event.place.online {
+    let place = &event.place;
+    if place.online {
         return words.online.to_string();
     }
-    let mut parts: Vec<&str> = Vec::new();
-    let name = event.branch.as_deref().or(event.place.location.as_deref());
-    parts.extend(name);
-    if let Some(location) = event.place.location.as_deref() {
-        if Some(location) != name {
-            parts.push(location);
+    let street = match (place.street.as_deref(), place.city.as_deref()) {
+        (Some(street), Some(city)) => Some(format!("{street}, {city}")),
+        (street, city) => street.or(city).map(str::to_string),
+    };
+    let venue = place.location.clone().or(street).or_else(|| event.branch.clone());
+    let mut parts: Vec<String> = venue.into_iter().collect();
+    if let Some(room) = place.additional.as_deref() {
+        if !parts.iter().any(|part| near_duplicate(part, room)) {
+            parts.push(room.to_string());
         }
     }
-    parts.extend(event.place.additional.as_deref());
     parts.join(" · ")
+}
+
+/// "Hovedbiblioteket" and "Hovedbibliotek": the same name, give or take case and an ending.
+fn near_duplicate(one: &str, other: &str) -> bool {
+    let (one, other) = (one.to_lowercase(), other.to_lowercase());
+    let (shorter, longer) = if one.len() <= other.len() { (one, other) } else { (other, one) };
+    longer.starts_with(&shorter) && longer.len() - shorter.len() <= 3
 }
 
 fn badge(item: &Scheduled<'_>, now: DateTime<Utc>, words: &Texts, relative: bool) -> (String, BadgeKind) {

@@ -11,6 +11,8 @@ pub struct Texts {
     /// Followed by a date: "til 12. december".
     pub until: &'static str,
     pub free: &'static str,
+    /// After who goes free: "Børn gratis · 65 kr.".
+    pub free_for: &'static str,
     /// Before the lowest of several prices: "fra 50 kr.".
     pub from: &'static str,
     pub sold_out: &'static str,
@@ -47,6 +49,7 @@ pub const DANISH: Texts = Texts {
     all_day: "Hele dagen",
     until: "til",
     free: "Gratis",
+    free_for: "gratis",
     from: "fra",
     sold_out: "UDSOLGT",
     cancelled: "AFLYST",
@@ -89,6 +92,7 @@ pub const ENGLISH: Texts = Texts {
     all_day: "All day",
     until: "until",
     free: "Free",
+    free_for: "free",
     from: "from",
     sold_out: "SOLD OUT",
     cancelled: "CANCELLED",

@@ -225,3 +225,29 @@ fn broken_config_without_a_good_copy_shows_the_problem() {
     assert!(text(&output.stderr).contains("eventscreen.toml:6:1: screen.languge"), "{}", text(&output.stderr));
     compare_golden("config-problem.png", &dir.path().join("problem.png"));
 }
+
+const REAL_CONTENT: &[u8] = include_bytes!("../data/real-content.json");
+/// Monday morning before the library opens: the morning events are ahead.
+const MONDAY_MORNING: &str = "2026-11-23T07:45:00+01:00";
+
+/// Content as libraries publish it (texts written for the test): morning events,
+/// titles of real length, rooms, an address with no venue name, free tickets for
+/// some, a ribbon, a ticket vendor's front page.
+fn check_real_content(name: &str, size: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = cached_config(dir.path(), REAL_CONTENT, "");
+    check_golden(
+        name,
+        &["--config", config.to_str().expect("utf-8"), "render", "--at", MONDAY_MORNING, "--size", size],
+    );
+}
+
+#[test]
+fn real_content_landscape() {
+    check_real_content("real-content-landscape.png", "1920x1080");
+}
+
+#[test]
+fn real_content_portrait() {
+    check_real_content("real-content-portrait.png", "1080x1920");
+}

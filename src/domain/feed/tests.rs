@@ -74,6 +74,47 @@ fn prices_are_whole_kroner_from_floats() {
     check(vec![ticket("50.0"), ticket("0.0"), ticket("150.0")], Some((0, 150)));
 }
 
+/// When some tickets are free and others not, the free ticket's title says who
+/// goes free, if it names someone ("Børn"), not the ticket ("Gratis billet").
+#[test]
+fn free_tickets_name_who_goes_free() {
+    let ticket = |title: &str, value: &str| {
+        format!(r#"{{"uuid":"t","title":"{title}","price":{{"currency":"DKK","value":{value}}}}}"#)
+    };
+    let check = |tickets: &[String], expected: (Option<u32>, Option<&str>)| {
+        let event = one(&minimal(&format!(r#","ticket_categories":[{}]"#, tickets.join(",")))).expect("valid");
+        let price = event.price.expect("priced");
+        assert_eq!((price.min_paid, price.free_for.as_deref()), expected, "{tickets:?}");
+    };
+    check(&[ticket("Børn", "0.0"), ticket("Voksne", "65.0")], (Some(65), Some("Børn")));
+    check(&[ticket("Voksne", "65.0"), ticket(" Børn under 12 år ", "0.0")], (Some(65), Some("Børn under 12 år")));
+    check(&[ticket("Gratis billet", "0.0"), ticket("Støttebillet", "50.0")], (Some(50), None));
+    check(&[ticket("Standard", "0.0"), ticket("Voksne", "65.0"), ticket("Par", "100.0")], (Some(65), None));
+    check(&[ticket("Børn", "0.0"), ticket("Voksne", "0.0")], (None, None));
+    check(&[ticket("Voksne", "65.0"), ticket("Pensionister", "40.0")], (None, None));
+}
+
+/// Since 2026 a site module may send a ribbon over the picture; "Udsolgt" in it
+/// means sold out, as the same word in the title does.
+#[test]
+fn ribbons_that_say_sold_out_or_cancelled_are_honoured() {
+    let check = |ribbon: &str, expected: EventState| {
+        let event = one(&minimal(&format!(r#","ribbon":{}"#, ribbon))).expect("valid");
+        assert_eq!(event.state, expected, "{ribbon}");
+    };
+    check(r##"{"text":"Udsolgt","color":"#c00"}"##, EventState::SoldOut);
+    check(r##"{"text":" AFLYST! ","color":"#c00"}"##, EventState::Cancelled);
+    check(r##"{"text":"Få pladser","color":"#fc0"}"##, EventState::Active);
+    check(r#""Udsolgt""#, EventState::Active);
+}
+
+/// Streets moved to a geocoded field in 2026 may end in a comma.
+#[test]
+fn migrated_streets_lose_their_trailing_comma() {
+    let event = one(&minimal(r#","address":{"street":"Vestergade 12, ","city":"Aarhus C"}"#)).expect("valid");
+    assert_eq!(event.place.street.as_deref(), Some("Vestergade 12"));
+}
+
 #[test]
 fn state_words_in_titles_are_honoured() {
     let check = |title: &str, state: &str, expected_title: &str, expected: EventState| {

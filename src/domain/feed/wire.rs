@@ -38,6 +38,8 @@ pub(super) struct WireEvent {
     pub(super) external_data: WireExternalData,
     #[serde(default, deserialize_with = "lenient")]
     pub(super) screen_names: Vec<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub(super) ribbon: WireRibbon,
 }
 
 /// An optional field of the wrong type (a number where text belongs, an object
@@ -79,7 +81,16 @@ pub(super) struct WireAddress {
 
 #[derive(Deserialize)]
 pub(super) struct WireTicketCategory {
+    #[serde(default, deserialize_with = "lenient")]
+    pub(super) title: Option<String>,
     pub(super) price: WirePrice,
+}
+
+/// A site module's label on the event's picture (`{"text": "Udsolgt", "color": …}`).
+#[derive(Deserialize, Default)]
+pub(super) struct WireRibbon {
+    #[serde(default)]
+    pub(super) text: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -53,22 +53,26 @@ fn time_ranges() {
 
 #[test]
 fn prices() {
-    let check = |min, max, currency: &str, expected: &str| {
-        let price = Price { min, max, currency: currency.into() };
-        assert_eq!(price_text(&price, &DANISH), expected);
-    };
-    check(0, 0, "DKK", "Gratis");
-    check(75, 75, "DKK", "75 kr.");
-    check(50, 150, "DKK", "fra 50 kr.");
-    check(0, 100, "DKK", "Gratis–100 kr.");
-    check(10, 10, "EUR", "10 EUR");
+    let check =
+        |(min, max): (u32, u32), min_paid: Option<u32>, free_for: Option<&str>, currency: &str, expected: &str| {
+            let price = Price { min, max, min_paid, free_for: free_for.map(str::to_string), currency: currency.into() };
+            assert_eq!(price_text(&price, &DANISH), expected);
+        };
+    check((0, 0), None, None, "DKK", "Gratis");
+    check((75, 75), None, None, "DKK", "75 kr.");
+    check((50, 150), None, None, "DKK", "fra 50 kr.");
+    // Never "Gratis–65 kr.": it reads as a range from free to 65.
+    check((0, 65), Some(65), Some("Børn"), "DKK", "Børn gratis · 65 kr.");
+    check((0, 100), Some(40), Some("Børn"), "DKK", "Børn gratis · fra 40 kr.");
+    check((0, 65), Some(65), None, "DKK", "fra 0 kr.");
+    check((10, 10), None, None, "EUR", "10 EUR");
 }
 
 #[test]
 fn rows_carry_day_headings_places_and_badges() {
     let now = at("2026-11-23T13:50:00+01:00");
     let mut soon = event("2026-11-23T14:00:00+01:00", "2026-11-23T15:00:00+01:00");
-    soon.price = Some(Price { min: 0, max: 0, currency: "DKK".into() });
+    soon.price = Some(Price { min: 0, max: 0, min_paid: None, free_for: None, currency: "DKK".into() });
     let mut running = event("2026-11-23T13:00:00+01:00", "2026-11-23T15:00:00+01:00");
     running.place = Place { online: true, ..Place::default() };
     let mut sold_out = event("2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00");
@@ -100,4 +104,48 @@ fn rows_carry_day_headings_places_and_badges() {
         ]
     );
     assert_eq!(rows[3].badge_kind, BadgeKind::Cancelled);
+}
+
+/// Where an event happens: the venue and its room; the street when the venue has
+/// no name; the branch (the organiser, since 2026) only when the address says nothing.
+#[test]
+fn places_name_the_venue_not_the_organiser() {
+    let check = |branch: Option<&str>, venue: Place, expected: &str| {
+        let mut event = event("2026-11-23T14:00:00+01:00", "2026-11-23T15:00:00+01:00");
+        event.branch = branch.map(str::to_string);
+        event.place = venue;
+        assert_eq!(place(&event, &DANISH), expected);
+    };
+    let named = |location: &str, additional: Option<&str>| Place {
+        location: Some(location.into()),
+        additional: additional.map(str::to_string),
+        street: Some("Hack Kampmanns Plads 2".into()),
+        city: Some("Aarhus C".into()),
+        ..Place::default()
+    };
+    check(Some("Hovedbiblioteket"), named("Musikhuset", Some("Lille Sal")), "Musikhuset · Lille Sal");
+    check(Some("Hovedbiblioteket"), named("Hovedbiblioteket", Some("Hovedbibliotek")), "Hovedbiblioteket");
+    let street = Place { street: Some("Vestergade 12".into()), city: Some("Aarhus C".into()), ..Place::default() };
+    check(Some("Hovedbiblioteket"), street, "Vestergade 12, Aarhus C");
+    let room_only = Place { additional: Some("Børnebiblioteket".into()), ..Place::default() };
+    check(Some("Vesterbro Bibliotek"), room_only, "Vesterbro Bibliotek · Børnebiblioteket");
+    check(None, Place::default(), "");
+    check(Some("Hovedbiblioteket"), Place { online: true, ..Place::default() }, "Online");
+}
+
+/// The QR code leads to the ticket page, unless that is only a vendor's front page.
+#[test]
+fn qr_codes_skip_a_ticket_vendors_front_page() {
+    let check = |ticket: Option<&str>, expected: &str| {
+        let mut event = event("2026-11-23T14:00:00+01:00", "2026-11-23T15:00:00+01:00");
+        event.url = Some("https://bib.example.dk/arrangementer/strik".into());
+        event.ticket_url = ticket.map(str::to_string);
+        assert_eq!(link(&event), expected, "{ticket:?}");
+    };
+    check(Some("https://billetto.dk/e/strik-123"), "https://billetto.dk/e/strik-123");
+    check(Some("https://billetto.dk/"), "https://bib.example.dk/arrangementer/strik");
+    check(Some("https://billetto.dk"), "https://bib.example.dk/arrangementer/strik");
+    check(Some("https://www.place2book.com//"), "https://bib.example.dk/arrangementer/strik");
+    check(Some("https://vendor.example/?event=9"), "https://vendor.example/?event=9");
+    check(None, "https://bib.example.dk/arrangementer/strik");
 }
