@@ -8,8 +8,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::value::RawValue;
 
+mod text;
 mod wire;
-use wire::{peek_uuid, WireEvent, WireTicketCategory};
+use text::{clean, clean_all, clean_text};
+use wire::{peek_uuid, WireAddress, WireEvent, WireTicketCategory};
 
 /// One occurrence of an event, cleaned up and ready for scheduling.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +123,7 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
     let start = parse_time(&wire.date_time.start).map_err(|reason| fail(format!("date_time.start: {reason}")))?;
     let end = parse_time(&wire.date_time.end).map_err(|reason| fail(format!("date_time.end: {reason}")))?;
     let mut state = parse_state(&wire.state).ok_or_else(|| fail(format!("unknown state \"{}\"", wire.state)))?;
-    let raw_title = clean(&wire.title).ok_or_else(|| fail("the event has no title".to_string()))?;
+    let raw_title = clean_text(&wire.title).ok_or_else(|| fail("the event has no title".to_string()))?;
     let (title, title_state) = split_state_from_title(&raw_title);
     // A site module's ribbon ("Udsolgt") means what the same word in the title does.
     let ribbon_state = wire.ribbon.text.as_deref().and_then(ribbon_state);
@@ -137,7 +139,7 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
         series_id: wire.series.and_then(|series| clean(&series.uuid)),
         source,
         title,
-        subtitle: wire.description.as_deref().and_then(clean),
+        subtitle: wire.description.as_deref().and_then(clean_text),
         url: wire.url.as_deref().and_then(clean),
         ticket_url: wire.external_data.url.as_deref().and_then(clean),
         state,
@@ -145,15 +147,8 @@ fn convert(wire: WireEvent, source: usize) -> Result<Event, (Option<String>, Str
         start,
         // A few CMS events end before they start; treat them as instants.
         end: end.max(start),
-        branch: wire.branches.iter().find_map(|branch| clean(branch)),
-        place: Place {
-            online: wire.address.location_type.as_deref() == Some("online"),
-            location: wire.address.location.as_deref().and_then(clean),
-            additional: wire.address.location_additional.as_deref().and_then(clean),
-            // Streets migrated in 2026 may end in a comma.
-            street: wire.address.street.as_deref().and_then(|street| clean(street.trim_end().trim_end_matches(','))),
-            city: wire.address.city.as_deref().and_then(clean),
-        },
+        branch: wire.branches.iter().find_map(|branch| clean_text(branch)),
+        place: place(&wire.address),
         categories: clean_all(&wire.categories),
         tags: clean_all(&wire.tags),
         price: price(&wire.ticket_categories),
@@ -204,6 +199,18 @@ fn split_state_from_title(title: &str) -> (String, Option<EventState>) {
     (title.to_string(), None)
 }
 
+/// Where the event happens, as the CMS's `address` says.
+fn place(address: &WireAddress) -> Place {
+    Place {
+        online: address.location_type.as_deref() == Some("online"),
+        location: address.location.as_deref().and_then(clean_text),
+        additional: address.location_additional.as_deref().and_then(clean_text),
+        // Streets migrated in 2026 may end in a comma.
+        street: address.street.as_deref().and_then(|street| clean_text(street.trim_end().trim_end_matches(','))),
+        city: address.city.as_deref().and_then(clean_text),
+    }
+}
+
 /// The state a ribbon's text means: "Udsolgt", "AFLYST!" (the words of
 /// [`split_state_from_title`]); `None` for any other text ("Få pladser").
 fn ribbon_state(text: &str) -> Option<EventState> {
@@ -216,7 +223,7 @@ fn price(categories: &[WireTicketCategory]) -> Option<Price> {
         .iter()
         .filter(|category| category.price.value.is_finite() && category.price.value >= 0.0)
         // Whole kroner sent as a float (100.0); the cast saturates on absurd values.
-        .map(|category| (category.price.value.trunc() as u32, category.title.as_deref().and_then(clean)))
+        .map(|category| (category.price.value.trunc() as u32, category.title.as_deref().and_then(clean_text)))
         .collect();
     let currency = categories
         .iter()
@@ -235,28 +242,6 @@ fn price(categories: &[WireTicketCategory]) -> Option<Price> {
         })
     });
     Some(Price { min, max, min_paid, free_for, currency })
-}
-
-/// Trims, decodes HTML entities and folds inner white space (a subtitle's line
-/// breaks too: a screen row is one line); `None` when empty.
-fn clean(text: &str) -> Option<String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    // Most strings need nothing more: skip the decode and re-join allocations.
-    let plain =
-        !trimmed.contains('&') && !trimmed.contains("  ") && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ');
-    if plain {
-        return Some(trimmed.to_string());
-    }
-    let decoded = html_escape::decode_html_entities(trimmed);
-    let folded = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!folded.is_empty()).then_some(folded)
-}
-
-fn clean_all(values: &[String]) -> Vec<String> {
-    values.iter().filter_map(|value| clean(value)).collect()
 }
 
 /// An active event named `id` from `start` to `end` (RFC 3339), at

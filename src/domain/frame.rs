@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::config::{Config, OffHours, Theme};
 use crate::domain::feed::Event;
 use crate::domain::hours::{burn_in_offset, screen_on};
-use crate::domain::paginate::{layout_for, next_page, paginate, Layout};
+use crate::domain::paginate::{layout_for, next_page, page_dots, paginate, Layout};
 use crate::domain::present::{header, rows, Header, Row};
 use crate::domain::schedule::{schedule, Filter};
 use crate::domain::texts::texts;
@@ -34,6 +34,8 @@ pub struct Frame {
     /// Burn-in care: the whole scene's offset in design pixels.
     pub shift: (i32, i32),
     pub show_qr: bool,
+    /// Dots in the footer: one a page, or none when they would not fit.
+    pub page_dots: usize,
     /// The image URLs of the page shown next, so its pictures are ready before it turns.
     pub next_images: Vec<String>,
 }
@@ -94,6 +96,7 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         rows,
         page_index,
         page_count: pages.len(),
+        page_dots: page_dots(pages.len(), request.size.0, &layout),
         empty_title: words.no_events.to_string(),
         empty_detail,
         // The fetch times were stamped by the clock that is in doubt.

@@ -11,5 +11,6 @@ pub mod hours;
 pub mod paginate;
 pub mod present;
 pub mod schedule;
+pub mod series;
 pub mod texts;
 pub mod trust;

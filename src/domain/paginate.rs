@@ -99,6 +99,22 @@ pub fn paginate<'a, T>(items: &'a [T], layout: &Layout) -> Vec<&'a [T]> {
         .collect()
 }
 
+/// How many page dots the footer draws: one a page while they fit across the
+/// frame (`dot-size` and as much again between them, text-scaled, beside the
+/// "12 / 70" counter), else none, and the counter says it alone.
+pub fn page_dots(page_count: usize, frame_width: u32, layout: &Layout) -> usize {
+    const DOT_AND_GAP: f32 = 32.0;
+    const COUNTER: f32 = 200.0;
+    const MARGIN: f32 = 64.0;
+    let inside = frame_width as f32 - 2.0 * MARGIN * layout.scale;
+    let room = inside / layout.text_scale.max(0.01) - COUNTER;
+    if page_count > 1 && page_count as f32 * DOT_AND_GAP <= room {
+        page_count
+    } else {
+        0
+    }
+}
+
 /// The page after `current`, wrapping around; 0 when there are no pages or
 /// `current` is out of range (the schedule shrank since the last rotation).
 pub fn next_page(current: usize, n_pages: usize) -> usize {
@@ -129,6 +145,23 @@ mod tests {
             let sizes: Vec<usize> = pages.iter().map(|page| page.len()).collect();
             assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{count}: {sizes:?}");
         }
+    }
+
+    /// 70 pages' dots would run off the screen: then only the counter.
+    #[test]
+    fn page_dots_only_while_they_fit() {
+        let mut screen = demo_config().screen;
+        let landscape = layout_for(1920, 1080, &screen);
+        assert_eq!(page_dots(11, 1920, &landscape), 11);
+        assert_eq!(page_dots(70, 1920, &landscape), 0);
+        assert_eq!(page_dots(1, 1920, &landscape), 0, "one page needs no dots");
+        let portrait = layout_for(1080, 1920, &screen);
+        assert_eq!(page_dots(20, 1080, &portrait), 20);
+        assert_eq!(page_dots(30, 1080, &portrait), 0);
+        screen.viewing_distance_m = 10.0;
+        let far = layout_for(1080, 1920, &screen);
+        assert_eq!(page_dots(10, 1080, &far), 0, "large text: fewer dots fit");
+        assert_eq!(page_dots(5, 1080, &far), 5);
     }
 
     #[test]

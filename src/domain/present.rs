@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use crate::domain::config::Language;
 use crate::domain::feed::{Event, EventState, Price};
 use crate::domain::schedule::{spans_days, Scheduled};
+use crate::domain::series::Repeats;
 use crate::domain::texts::{texts, Texts};
 
 /// The header line: weekday and date, clock.
@@ -34,6 +35,8 @@ pub struct Row {
     pub image_url: String,
     /// The letter on the placeholder tile.
     pub initial: String,
+    /// When a collapsed series comes again: "hver tirsdag"; empty for one event.
+    pub repeats: String,
 }
 
 /// What a badge means, so the UI can colour it.
@@ -86,6 +89,7 @@ pub fn rows(page: &[Scheduled<'_>], now: DateTime<Utc>, tz: Tz, language: Langua
                 link: link(item.event),
                 image_url: item.event.images.first().cloned().unwrap_or_default(),
                 initial: item.event.title.chars().find(|c| c.is_alphanumeric()).map(String::from).unwrap_or_default(),
+                repeats: item.repeats.map(|repeats| repeats_text(repeats, words)).unwrap_or_default(),
             }
         })
         .collect()
@@ -103,6 +107,17 @@ fn front_page_only(url: &str) -> bool {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = after_scheme.find(['/', '?', '#']).map_or("", |at| &after_scheme[at..]);
     rest.trim_matches('/').is_empty()
+}
+
+/// "hver tirsdag", "hver dag", "næste gang torsdag 3. december".
+pub fn repeats_text(repeats: Repeats, words: &Texts) -> String {
+    match repeats {
+        Repeats::Daily => words.every_day.to_string(),
+        Repeats::Weekly(weekday) => {
+            format!("{} {}", words.every, words.weekdays[weekday.num_days_from_monday() as usize])
+        }
+        Repeats::Next(day) => format!("{} {}", words.next_time, long_date(day, words)),
+    }
 }
 
 /// "I dag", "I morgen", or "Fredag 27. november".

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::config::{Config, Policy, Untagged};
+use crate::domain::config::{Config, Policy, SeriesRows, Untagged};
 use crate::domain::feed::{Event, EventState};
+use crate::domain::series::{series_rows, Repeats, SeriesRow};
 
 /// The rules from the config that decide what is shown. Built with [`Filter::from_config`].
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,7 @@ pub struct Filter {
     pub branches: Vec<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
+    pub series: SeriesRows,
 }
 
 /// An event placed on the schedule.
@@ -32,6 +34,8 @@ pub struct Scheduled<'a> {
     pub day: NaiveDate,
     /// Started and not yet ended at `now`.
     pub running: bool,
+    /// For the one row of a collapsed series: when it comes again.
+    pub repeats: Option<Repeats>,
 }
 
 impl Filter {
@@ -45,11 +49,13 @@ impl Filter {
             branches: config.schedule.branches.clone(),
             categories: config.schedule.categories.clone(),
             tags: config.schedule.tags.clone(),
+            series: config.schedule.series,
         }
     }
 }
 
-/// The events to show at `now`, sorted by local day, then start, then title.
+/// The events to show at `now`, sorted by local day, then start, then title;
+/// with `series = "collapse"`, each recurring series once, at its next date.
 ///
 /// Ended events are dropped (the CMS's `Occurred` state is not trusted for that:
 /// the clock decides); running ones stay. `screen_names`: when `screen.name` is
@@ -75,6 +81,7 @@ pub fn schedule<'a>(events: &'a [Event], filter: &Filter, now: DateTime<Utc>, tz
             event,
             day: event.start.with_timezone(&tz).date_naive().max(today),
             running: event.start <= now,
+            repeats: None,
         })
         .filter(|item| item.day < horizon_end)
         // The same library configured twice (or a feed repeating itself) shows once.
@@ -83,7 +90,20 @@ pub fn schedule<'a>(events: &'a [Event], filter: &Filter, now: DateTime<Utc>, tz
     shown.sort_by(|a, b| {
         (a.day, a.event.start, &a.event.title, &a.event.id).cmp(&(b.day, b.event.start, &b.event.title, &b.event.id))
     });
+    if filter.series == SeriesRows::Every {
+        return shown;
+    }
+    let events: Vec<&Event> = shown.iter().map(|item| item.event).collect();
+    let rows = series_rows(&events, tz);
     shown
+        .into_iter()
+        .zip(rows)
+        .filter_map(|(item, row)| match row {
+            SeriesRow::Single => Some(item),
+            SeriesRow::First(repeats) => Some(Scheduled { repeats: Some(repeats), ..item }),
+            SeriesRow::Later => None,
+        })
+        .collect()
 }
 
 /// Whether the event's local start and end fall on different days in a way a

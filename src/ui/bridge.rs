@@ -23,6 +23,7 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     set_if_changed(adapter.get_status_note(), &frame.status_note, |text| adapter.set_status_note(text));
     adapter.set_page_index(to_int(frame.page_index));
     adapter.set_page_count(to_int(frame.page_count));
+    adapter.set_page_dots(to_int(frame.page_dots));
     adapter.set_rows_per_page(to_int(frame.layout.rows_per_page));
     adapter.set_display_off(frame.display != Display::On);
     adapter.set_dim(matches!(frame.display, Display::Off(crate::domain::config::OffHours::Dim)));
@@ -69,6 +70,7 @@ fn event_row(row: &Row, show_qr: bool, pictures: &mut Pictures) -> EventRow {
     EventRow {
         day: row.day.as_str().into(),
         time: row.time.as_str().into(),
+        repeats: row.repeats.as_str().into(),
         title: row.title.as_str().into(),
         subtitle: row.subtitle.as_str().into(),
         place: row.place.as_str().into(),

@@ -157,6 +157,17 @@ pub struct ScheduleRules {
     pub categories: Vec<String>,
     /// Only events with at least one of these tags; empty means all.
     pub tags: Vec<String>,
+    /// A recurring series as one row, or every occurrence on its own.
+    pub series: SeriesRows,
+}
+
+/// How a recurring series (the CMS's `series.uuid`) is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesRows {
+    /// One row at the next occurrence: "hver tirsdag", "næste gang torsdag 3. december".
+    Collapse,
+    /// A row for each occurrence.
+    Every,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -98,6 +98,7 @@ pub(super) struct RawSchedule {
     pub(super) rotate_seconds: Option<Spanned<i64>>,
     pub(super) sold_out: Option<Spanned<String>>,
     pub(super) cancelled: Option<Spanned<String>>,
+    pub(super) series: Option<Spanned<String>>,
     pub(super) branches: Vec<String>,
     pub(super) categories: Vec<String>,
     pub(super) tags: Vec<String>,

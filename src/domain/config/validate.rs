@@ -12,7 +12,7 @@ use crate::domain::config::raw::{
 };
 use crate::domain::config::{
     CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
-    ScheduleRules, Screen, Source, Theme, Untagged, UpdateSettings,
+    ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged, UpdateSettings,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -61,6 +61,12 @@ impl Checker<'_> {
             branches: trimmed(raw.branches),
             categories: trimmed(raw.categories),
             tags: trimmed(raw.tags),
+            series: check.choice(
+                "schedule.series",
+                raw.series,
+                &[("collapse", SeriesRows::Collapse), ("every", SeriesRows::Every)],
+                SeriesRows::Collapse,
+            ),
         }
     }
 
@@ -82,6 +88,7 @@ impl Checker<'_> {
 }
 
 mod primitives;
+use primitives::{non_empty, trimmed};
 
 struct Checker<'a> {
     src: &'a str,
@@ -289,12 +296,4 @@ fn parse_hours(text: &str) -> Option<Option<(chrono::NaiveTime, chrono::NaiveTim
     let time = |part: &str| chrono::NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
     let (open, close) = (time(open)?, time(close)?);
     (open < close).then_some(Some((open, close)))
-}
-
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|text| text.trim().to_string()).filter(|text| !text.is_empty())
-}
-
-fn trimmed(values: Vec<String>) -> Vec<String> {
-    values.into_iter().filter_map(|value| non_empty(Some(value))).collect()
 }

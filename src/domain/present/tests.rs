@@ -84,11 +84,11 @@ fn rows_carry_day_headings_places_and_badges() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
     let tomorrow = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
     let items = [
-        Scheduled { event: &running, day: today, running: true },
-        Scheduled { event: &soon, day: today, running: false },
-        Scheduled { event: &sold_out, day: tomorrow, running: false },
-        Scheduled { event: &cancelled, day: tomorrow, running: false },
-        Scheduled { event: &not_open, day: tomorrow, running: false },
+        Scheduled { event: &running, day: today, running: true, repeats: None },
+        Scheduled { event: &soon, day: today, running: false, repeats: None },
+        Scheduled { event: &sold_out, day: tomorrow, running: false, repeats: None },
+        Scheduled { event: &cancelled, day: tomorrow, running: false, repeats: None },
+        Scheduled { event: &not_open, day: tomorrow, running: false, repeats: None },
     ];
     let rows = rows(&items, now, Copenhagen, Language::Danish, true);
     let summary: Vec<(&str, &str, &str, &str)> =
@@ -148,4 +148,15 @@ fn qr_codes_skip_a_ticket_vendors_front_page() {
     check(Some("https://www.place2book.com//"), "https://bib.example.dk/arrangementer/strik");
     check(Some("https://vendor.example/?event=9"), "https://vendor.example/?event=9");
     check(None, "https://bib.example.dk/arrangementer/strik");
+}
+
+#[test]
+fn a_collapsed_series_says_when_it_comes_again() {
+    use crate::domain::series::Repeats;
+    let day = NaiveDate::from_ymd_opt(2026, 12, 3).expect("date");
+    assert_eq!(repeats_text(Repeats::Weekly(chrono::Weekday::Tue), &DANISH), "hver tirsdag");
+    assert_eq!(repeats_text(Repeats::Daily, &DANISH), "hver dag");
+    assert_eq!(repeats_text(Repeats::Next(day), &DANISH), "næste gang torsdag 3. december");
+    assert_eq!(repeats_text(Repeats::Weekly(chrono::Weekday::Tue), &ENGLISH), "every Tuesday");
+    assert_eq!(repeats_text(Repeats::Next(day), &ENGLISH), "next on Thursday 3 December");
 }

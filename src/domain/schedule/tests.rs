@@ -18,6 +18,7 @@ fn filter() -> Filter {
         branches: vec![],
         categories: vec![],
         tags: vec![],
+        series: SeriesRows::Collapse,
     }
 }
 
@@ -179,4 +180,63 @@ fn duplicates_across_sources_show_once_and_order_is_stable() {
     twin.source = 1;
     let c = event("a-title", "2026-11-23T14:00:00+01:00", "2026-11-23T15:00:00+01:00");
     check(&[a, twin, c], &filter(), "2026-11-23T10:00:00+01:00", &["a-title@2026-11-23", "b-title@2026-11-23"]);
+}
+
+/// Occurrences of series `series`: (id, start, end).
+fn series(series: &str, dates: &[(&str, &str, &str)]) -> Vec<Event> {
+    dates
+        .iter()
+        .map(|(id, start, end)| Event { series_id: Some(series.to_string()), ..event(id, start, end) })
+        .collect()
+}
+
+/// A series takes one row, at its next occurrence, saying when it comes again;
+/// `series = "every"` lists each occurrence.
+#[test]
+fn a_series_is_one_row_at_its_next_date() {
+    let mut events = series(
+        "babysalmesang",
+        &[
+            ("b1", "2026-11-23T09:30:00+01:00", "2026-11-23T10:15:00+01:00"),
+            ("b2", "2026-11-30T09:30:00+01:00", "2026-11-30T10:15:00+01:00"),
+            ("b3", "2026-12-07T09:30:00+01:00", "2026-12-07T10:15:00+01:00"),
+        ],
+    );
+    events.extend(series(
+        "laesestue",
+        &[
+            ("l1", "2026-11-24T08:00:00+01:00", "2026-11-24T09:30:00+01:00"),
+            ("l2", "2026-11-26T10:00:00+01:00", "2026-11-26T12:00:00+01:00"),
+        ],
+    ));
+    events.extend(series(
+        "sommerskole",
+        &[
+            ("s1", "2026-11-25T10:00:00+01:00", "2026-11-25T12:00:00+01:00"),
+            ("s2", "2026-11-26T10:00:00+01:00", "2026-11-26T12:00:00+01:00"),
+            ("s3", "2026-11-27T10:00:00+01:00", "2026-11-27T12:00:00+01:00"),
+        ],
+    ));
+    events.extend(series("alone", &[("a1", "2026-11-24T14:00:00+01:00", "2026-11-24T15:00:00+01:00")]));
+    events.push(event("single", "2026-11-23T12:00:00+01:00", "2026-11-23T13:00:00+01:00"));
+    // At 10:00 the first babysalmesang is running: it is the row, until it ends.
+    let shown = schedule(&events, &filter(), at("2026-11-23T10:00:00+01:00"), Copenhagen);
+    let rows: Vec<(&str, Option<Repeats>)> = shown.iter().map(|item| (item.event.id.as_str(), item.repeats)).collect();
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+    assert_eq!(
+        rows,
+        [
+            ("b1", Some(Repeats::Weekly(chrono::Weekday::Mon))),
+            ("single", None),
+            ("l1", Some(Repeats::Next(day("2026-11-26")))),
+            ("a1", None),
+            ("s1", Some(Repeats::Daily)),
+        ]
+    );
+    // Once the first has ended, the next one is the row.
+    let later = schedule(&events, &filter(), at("2026-11-23T10:30:00+01:00"), Copenhagen);
+    assert_eq!(later.iter().find(|item| item.event.id.starts_with('b')).map(|item| item.event.id.as_str()), Some("b2"));
+    let every = Filter { series: SeriesRows::Every, ..filter() };
+    // Every occurrence but b3, which is beyond the 14 days.
+    assert_eq!(schedule(&events, &every, at("2026-11-23T10:00:00+01:00"), Copenhagen).len(), 9);
 }

@@ -44,8 +44,8 @@ fn several_unknown_keys_in_one_table_are_all_reported() {
     check_problems(
         &src,
         &[
-            "eventscreen.toml:4:1: schedule.horizon: unknown key \"horizon\"; did you mean \"horizon_days\"? (allowed here: horizon_days, rotate_seconds, sold_out, cancelled, branches, categories, tags)",
-            "eventscreen.toml:5:1: schedule.rotate: unknown key \"rotate\"; did you mean \"rotate_seconds\"? (allowed here: horizon_days, rotate_seconds, sold_out, cancelled, branches, categories, tags)",
+            "eventscreen.toml:4:1: schedule.horizon: unknown key \"horizon\"; did you mean \"horizon_days\"? (allowed here: horizon_days, rotate_seconds, sold_out, cancelled, series, branches, categories, tags)",
+            "eventscreen.toml:5:1: schedule.rotate: unknown key \"rotate\"; did you mean \"rotate_seconds\"? (allowed here: horizon_days, rotate_seconds, sold_out, cancelled, series, branches, categories, tags)",
         ],
     );
 }

@@ -71,3 +71,13 @@ impl Checker<'_> {
         }
     }
 }
+
+/// The text trimmed; `None` when nothing is left.
+pub(super) fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|text| text.trim().to_string()).filter(|text| !text.is_empty())
+}
+
+/// Each text trimmed, the empty ones left out.
+pub(super) fn trimmed(values: Vec<String>) -> Vec<String> {
+    values.into_iter().filter_map(|value| non_empty(Some(value))).collect()
+}
