@@ -1,5 +1,5 @@
-//! The pictures editors really upload, served by a loopback CMS in the current
-//! feed format (`image` 1920 px wide, `teaserImage`, `originalImage`): a camera
+//! The pictures editors really upload, served with the feed by a loopback CMS
+//! in the current feed format (`image` 1920 px wide, `teaserImage`, `originalImage`): a camera
 //! JPEG, one over the decode limit, an EXIF-rotated phone photo, a CMYK JPEG, a
 //! transparent PNG, an animated GIF, a WebP and a 404. Every event whose scaled
 //! image or teaser decodes gets a picture (the next URL is tried when one
@@ -13,7 +13,6 @@
 
 use std::io::Cursor;
 
-use eventscreen::domain::feed::parse_feed;
 use eventscreen::edges::fetch::Fetcher;
 use eventscreen::edges::picture_round::{fetch_thumbnails, thumbnails_wanted};
 use eventscreen::edges::thumbs::{failed_marker, load_thumb};
@@ -164,21 +163,36 @@ fn picture_kinds_child() {
         .chain(["over-limit.jpg", "phone.jpg", "cmyk.jpg", "transparent.png", "animated.gif", "picture.webp"])
         .map(|name| (name, picture(name).expect("fixture")))
         .collect();
+    // The feed names the server's own address, so it is made once the server listens.
+    let feed_body: std::sync::Arc<std::sync::OnceLock<Vec<u8>>> = std::sync::Arc::default();
+    let served_feed = feed_body.clone();
     let server = runtime.block_on(TestServer::start(move |seen| {
         let path = seen.line.split_whitespace().nth(1).unwrap_or_default();
         let name = path.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
         match bodies.get(name) {
             Some(body) => Reply::json(body).with_header("Content-Type", "application/octet-stream"),
+            None if path.starts_with("/api/v1/events") => Reply::json(served_feed.get().expect("feed")),
             None => Reply::status(404, "Not found"),
         }
     }));
+    feed_body.set(feed(&server)).expect("once");
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
-    let events = parse_feed(&feed(&server), 0).expect("feed").events;
-    let file_now = at(MONDAY_10).into();
-    let wanted = thumbnails_wanted(&events, &config, at(MONDAY_10), file_now, dir.path());
-    assert_eq!(wanted.len(), EVENTS.len(), "every event's picture is wanted");
     let fetcher = Fetcher::new(&config.fetch, std::time::Duration::from_millis(10)).expect("client");
+    // The feed from the loopback CMS, as a refresh round fetches and caches it.
+    let now = at(MONDAY_10);
+    runtime.block_on(eventscreen::edges::sources::refresh_all(
+        &fetcher,
+        &config,
+        dir.path(),
+        now,
+        &mut Default::default(),
+    ));
+    let events = eventscreen::edges::cache::load_cached(&config, dir.path()).events;
+    assert_eq!(events.len(), EVENTS.len(), "the feed was fetched and cached");
+    let file_now = now.into();
+    let wanted = thumbnails_wanted(&events, &config, now, file_now, dir.path());
+    assert_eq!(wanted.len(), EVENTS.len(), "every event's picture is wanted");
     let before = crate::support::status_kb("VmRSS");
     // The peak so far was the fixtures' making: start it again from here.
     std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak resident memory");
