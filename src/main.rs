@@ -42,7 +42,7 @@ enum Command {
         /// The instant, e.g. 2026-11-23T10:00:00+01:00 [default: now]
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
-        /// Which page, from 1
+        /// Which page of the rotation (posters count too), from 1
         #[arg(long, default_value_t = 1)]
         page: usize,
         /// Frame size in pixels

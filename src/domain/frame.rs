@@ -9,7 +9,9 @@ use crate::domain::config::{Config, OffHours, Theme};
 use crate::domain::feed::Event;
 use crate::domain::hours::{burn_in_offset, screen_on};
 use crate::domain::paginate::{layout_for, next_page, page_dots, paginate, Layout};
+use crate::domain::posters::{featured, slides, Slide};
 use crate::domain::present::{header, rows, Header, Row};
+use crate::domain::schedule::Scheduled;
 use crate::domain::schedule::{schedule, Filter};
 use crate::domain::texts::texts;
 use crate::domain::trust::ClockTrust;
@@ -21,9 +23,15 @@ pub struct Frame {
     pub logo: Option<PathBuf>,
     pub header: Header,
     pub rows: Vec<Row>,
-    /// Clamped into `0..page_count` (0 when there are no pages).
+    /// A featured event's poster, shown instead of the rows.
+    pub poster: Option<Row>,
+    /// The slide of the rotation (a schedule page or a poster), clamped into
+    /// `0..page_count` (0 when there are none).
     pub page_index: usize,
     pub page_count: usize,
+    /// The schedule page on screen, for the footer's "2 / 5" (`None` on a poster).
+    pub schedule_page: Option<usize>,
+    pub schedule_pages: usize,
     pub empty_title: String,
     pub empty_detail: String,
     /// "Sidst opdateret 08:15" when the data is old, else empty.
@@ -72,13 +80,15 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let layout = layout_for(request.size.0, request.size.1, &config.screen);
     let shown = schedule(request.events, &Filter::from_config(config), now, tz);
     let pages = paginate(&shown, &layout);
-    let page_index = if request.page_index < pages.len() { request.page_index } else { 0 };
+    let featured = featured(&shown, &config.posters);
+    let slides = slides(pages.len(), featured.len(), config.posters.every_pages as usize);
+    let page_index = if request.page_index < slides.len() { request.page_index } else { 0 };
     let sure = request.clock != ClockTrust::Suspect;
-    let rows = pages.get(page_index).map(|page| rows(page, now, tz, language, sure)).unwrap_or_default();
-    let next_images = pages
-        .get(next_page(page_index, pages.len()))
-        .map(|page| page.iter().filter_map(|item| item.event.images.first().cloned()).collect())
-        .unwrap_or_default();
+    let slide = |index: usize| {
+        SlideContent::of(slides.get(index).copied(), &pages, &featured, &|items| rows(items, now, tz, language, sure))
+    };
+    let content = slide(page_index);
+    let next_images = slide(next_page(page_index, slides.len())).images();
     let empty_detail = match &config.library.website {
         Some(website) => format!("{} {website}", words.see_website),
         None => String::new(),
@@ -93,9 +103,12 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
         header: if sure { header(now, tz, language) } else { Header { date: String::new(), clock: String::new() } },
-        rows,
+        rows: content.rows,
+        poster: content.poster,
         page_index,
-        page_count: pages.len(),
+        page_count: slides.len(),
+        schedule_page: content.page,
+        schedule_pages: pages.len(),
         page_dots: page_dots(pages.len(), request.size.0, &layout),
         empty_title: words.no_events.to_string(),
         empty_detail,
@@ -107,6 +120,36 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
         next_images,
+    }
+}
+
+/// What one slide of the rotation shows.
+struct SlideContent {
+    rows: Vec<Row>,
+    poster: Option<Row>,
+    /// The schedule page, when the slide is one.
+    page: Option<usize>,
+}
+
+impl SlideContent {
+    fn of(
+        slide: Option<Slide>,
+        pages: &[&[Scheduled<'_>]],
+        featured: &[Scheduled<'_>],
+        rows: &dyn Fn(&[Scheduled<'_>]) -> Vec<Row>,
+    ) -> SlideContent {
+        match slide {
+            Some(Slide::Page(page)) => SlideContent { rows: rows(pages[page]), poster: None, page: Some(page) },
+            Some(Slide::Poster(index)) => {
+                SlideContent { rows: Vec::new(), poster: rows(&featured[index..=index]).pop(), page: None }
+            }
+            None => SlideContent { rows: Vec::new(), poster: None, page: None },
+        }
+    }
+
+    /// The picture URLs it shows (to have them ready before it comes on screen).
+    fn images(&self) -> Vec<String> {
+        self.rows.iter().chain(&self.poster).map(|row| row.image_url.clone()).filter(|url| !url.is_empty()).collect()
     }
 }
 

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod frame;
 pub mod hours;
 pub mod paginate;
+pub mod posters;
 pub mod present;
 pub mod schedule;
 pub mod series;

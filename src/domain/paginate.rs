@@ -28,6 +28,9 @@ pub const ROW_SPACING: f32 = 8.0;
 /// `picture-width` and `picture-height` in `ui/theme.slint`.
 pub const PICTURE_WIDTH: f32 = 200.0;
 pub const PICTURE_HEIGHT: f32 = 150.0;
+/// A poster's picture in design pixels, landscape and portrait.
+pub const POSTER_LANDSCAPE: (f32, f32) = (1040.0, 780.0);
+pub const POSTER_PORTRAIT: (f32, f32) = (952.0, 714.0);
 /// The logo's height in design pixels: `logo-height` in `ui/theme.slint`.
 pub const LOGO_HEIGHT: f32 = 96.0;
 /// Design pixels taken by the header, the footer and the gaps around the rows.
@@ -73,6 +76,13 @@ impl Layout {
     /// The picture slot in screen pixels: thumbnails are decoded at this size.
     pub fn picture_pixels(&self) -> (u32, u32) {
         ((PICTURE_WIDTH * self.scale).ceil().max(1.0) as u32, (PICTURE_HEIGHT * self.scale).ceil().max(1.0) as u32)
+    }
+
+    /// A poster's picture in screen pixels (`poster-picture-width` and
+    /// `-height` in `ui/theme.slint`): 4:3, beside the text or above it.
+    pub fn poster_pixels(&self) -> (u32, u32) {
+        let (width, height) = if self.portrait { POSTER_PORTRAIT } else { POSTER_LANDSCAPE };
+        ((width * self.scale).ceil().max(1.0) as u32, (height * self.scale).ceil().max(1.0) as u32)
     }
 
     /// The logo's height in screen pixels: a larger logo is decoded at this height.

@@ -14,6 +14,10 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
 /// Thumbnail size: enough for the image slot on a 4K screen.
 pub const THUMB_WIDTH: u32 = 640;
 pub const THUMB_HEIGHT: u32 = 480;
+/// A poster's picture at most: enough for the poster on a 1080p screen (1040×780)
+/// and more; a 4K screen scales it up.
+pub const POSTER_WIDTH: u32 = 1600;
+pub const POSTER_HEIGHT: u32 = 1200;
 /// Largest image decoded: 8192 px a side, 128 MB for the decoder in all (a
 /// 42-megapixel camera photo; the CMS takes uploads up to 8 MB).
 pub const MAX_SIDE: u32 = 8192;
@@ -53,13 +57,31 @@ pub fn decode_limited(bytes: &[u8]) -> anyhow::Result<DynamicImage> {
 /// by the source and the thumbnail, whatever the shape. An RGB picture (every
 /// JPEG) is cropped in its own buffer: a 6000×4000 photo costs no second copy.
 pub fn make_thumb(image: DynamicImage) -> RgbImage {
+    crop_and_resize(image, (THUMB_WIDTH, THUMB_HEIGHT))
+}
+
+/// The picture for a poster: cropped to 4:3 like the thumbnail, at most
+/// [`POSTER_WIDTH`] × [`POSTER_HEIGHT`] (never enlarged).
+pub fn make_poster(image: DynamicImage) -> RgbImage {
+    let (crop_width, _) = crop_shape(image.width().max(1), image.height().max(1), (4, 3));
+    let width = crop_width.clamp(THUMB_WIDTH, POSTER_WIDTH);
+    crop_and_resize(image, (width, width * 3 / 4))
+}
+
+/// The size of the centred crop of a `width` × `height` picture with the shape of `target`.
+fn crop_shape(width: u32, height: u32, (target_width, target_height): (u32, u32)) -> (u32, u32) {
+    if u64::from(width) * u64::from(target_height) > u64::from(height) * u64::from(target_width) {
+        ((u64::from(height) * u64::from(target_width) / u64::from(target_height)).max(1) as u32, height)
+    } else {
+        (width, (u64::from(width) * u64::from(target_height) / u64::from(target_width)).max(1) as u32)
+    }
+}
+
+/// `image` cropped around its centre to the shape of `size`, transparency laid
+/// on white, resized to `size`.
+fn crop_and_resize(image: DynamicImage, (target_width, target_height): (u32, u32)) -> RgbImage {
     let (width, height) = (image.width().max(1), image.height().max(1));
-    let (crop_width, crop_height) =
-        if u64::from(width) * u64::from(THUMB_HEIGHT) > u64::from(height) * u64::from(THUMB_WIDTH) {
-            ((u64::from(height) * u64::from(THUMB_WIDTH) / u64::from(THUMB_HEIGHT)).max(1) as u32, height)
-        } else {
-            (width, (u64::from(width) * u64::from(THUMB_HEIGHT) / u64::from(THUMB_WIDTH)).max(1) as u32)
-        };
+    let (crop_width, crop_height) = crop_shape(width, height, (target_width, target_height));
     let (left, top) = ((width - crop_width) / 2, (height - crop_height) / 2);
     let cropped = match image {
         DynamicImage::ImageRgb8(rgb) if rgb.width() > 0 && rgb.height() > 0 => {
@@ -67,12 +89,12 @@ pub fn make_thumb(image: DynamicImage) -> RgbImage {
             // Down to between two and four times the thumbnail first, by averaging
             // blocks in the same buffer: the filter's pass over a camera photo
             // would otherwise take a float copy of 30 MB and seconds on a Pi.
-            let factor = (crop_width / (2 * THUMB_WIDTH)).min(crop_height / (2 * THUMB_HEIGHT));
+            let factor = (crop_width / (2 * target_width)).min(crop_height / (2 * target_height));
             DynamicImage::ImageRgb8(if factor >= 2 { shrink_in_place(cropped, factor) } else { cropped })
         }
         other => other.crop_imm(left, top, crop_width, crop_height),
     };
-    let resized = cropped.resize_exact(THUMB_WIDTH, THUMB_HEIGHT, image::imageops::FilterType::Triangle);
+    let resized = cropped.resize_exact(target_width, target_height, image::imageops::FilterType::Triangle);
     if resized.color().has_alpha() {
         on_white(&resized)
     } else {

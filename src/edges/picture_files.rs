@@ -17,6 +17,17 @@ pub fn load_thumb_at(cache_dir: &Path, url: &str, size: (u32, u32)) -> Option<Rg
     Some(shrink_to(thumb, size))
 }
 
+/// The poster picture of `url` (a featured event's), at most `size`; the
+/// thumbnail when the event has no poster picture yet.
+pub fn load_poster_at(cache_dir: &Path, url: &str, size: (u32, u32)) -> Option<RgbImage> {
+    let poster = std::fs::read(crate::edges::thumbs::poster_path(cache_dir, url))
+        .ok()
+        .and_then(|bytes| crate::edges::picture_decode::decode_limited(&bytes).ok())
+        .map(image::DynamicImage::into_rgb8);
+    let picture = poster.or_else(|| crate::edges::thumbs::load_thumb(cache_dir, url))?;
+    Some(shrink_to(picture, size))
+}
+
 /// The logo at `path`, at most `height` pixels high (its shape kept).
 pub fn load_logo(path: &Path, height: u32) -> anyhow::Result<RgbaImage> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;

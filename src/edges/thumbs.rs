@@ -15,7 +15,7 @@ use anyhow::{ensure, Context};
 use image::RgbImage;
 use sha2::{Digest, Sha256};
 
-use crate::edges::picture_decode::{decode_limited, make_thumb};
+use crate::edges::picture_decode::{decode_limited, make_poster, make_thumb};
 
 /// Largest image body downloaded.
 pub const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
@@ -33,6 +33,12 @@ pub fn thumb_path(cache_dir: &Path, url: &str) -> PathBuf {
     cache_dir.join("thumbs").join(format!("{name}.jpg"))
 }
 
+/// Where the poster-sized picture of `url` is (or would be) stored; only
+/// featured events have one.
+pub fn poster_path(cache_dir: &Path, url: &str) -> PathBuf {
+    thumb_path(cache_dir, url).with_extension("poster.jpg")
+}
+
 /// The marker that remembers a failed `url`; its modification time is when it failed.
 pub fn failed_marker(cache_dir: &Path, url: &str) -> PathBuf {
     thumb_path(cache_dir, url).with_extension("failed")
@@ -46,9 +52,19 @@ pub fn load_thumb(cache_dir: &Path, url: &str) -> Option<RgbImage> {
 
 /// Stores a thumbnail atomically as JPEG.
 pub fn store_thumb(cache_dir: &Path, url: &str, thumb: &RgbImage) -> anyhow::Result<()> {
+    store_jpeg(&thumb_path(cache_dir, url), thumb)
+}
+
+/// Stores `picture` at `path` atomically as JPEG.
+pub fn store_jpeg(path: &Path, picture: &RgbImage) -> anyhow::Result<()> {
     let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88).encode_image(thumb)?;
-    crate::edges::atomic::write(&thumb_path(cache_dir, url), &jpeg)?;
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88).encode(
+        picture.as_raw(),
+        picture.width(),
+        picture.height(),
+        image::ExtendedColorType::Rgb8,
+    )?;
+    crate::edges::atomic::write(path, &jpeg)?;
     Ok(())
 }
 
@@ -82,8 +98,8 @@ impl Drop for Claim {
 }
 
 /// Whether `url` needs fetching: no thumbnail yet, and no recent failure.
-pub fn needs_fetch(cache_dir: &Path, url: &str, now: SystemTime) -> bool {
-    if thumb_path(cache_dir, url).exists() {
+pub fn needs_fetch(cache_dir: &Path, url: &str, poster: bool, now: SystemTime) -> bool {
+    if thumb_path(cache_dir, url).exists() && (!poster || poster_path(cache_dir, url).exists()) {
         return false;
     }
     let failed_at = std::fs::metadata(failed_marker(cache_dir, url)).and_then(|meta| meta.modified());
@@ -98,12 +114,16 @@ pub async fn fetch_thumb(
     client: &reqwest::Client,
     cache_dir: &Path,
     candidates: &[String],
+    poster: bool,
 ) -> Result<String, Vec<(String, anyhow::Error)>> {
     let Some(key) = candidates.first() else { return Err(Vec::new()) };
     let mut failures = Vec::new();
     for url in candidates {
-        let stored = match download_thumb(client, url).await {
-            Ok(thumb) => store_thumb(cache_dir, key, &thumb),
+        let stored = match download_thumb(client, url, poster).await {
+            Ok((thumb, poster)) => store_thumb(cache_dir, key, &thumb).and_then(|()| match poster {
+                Some(poster) => store_jpeg(&poster_path(cache_dir, key), &poster),
+                None => Ok(()),
+            }),
             Err(error) => Err(error),
         };
         match stored {
@@ -115,8 +135,13 @@ pub async fn fetch_thumb(
     Err(failures)
 }
 
-/// One picture's bytes, capped while they download, decoded off the async workers.
-async fn download_thumb(client: &reqwest::Client, url: &str) -> anyhow::Result<RgbImage> {
+/// One picture's bytes, capped while they download, decoded off the async
+/// workers into its thumbnail (and, for a featured event, its poster picture).
+async fn download_thumb(
+    client: &reqwest::Client,
+    url: &str,
+    poster: bool,
+) -> anyhow::Result<(RgbImage, Option<RgbImage>)> {
     let mut response = client.get(url).send().await.context("downloading")?;
     ensure!(response.status().is_success(), "the server answered {}", response.status());
     ensure!(
@@ -129,9 +154,18 @@ async fn download_thumb(client: &reqwest::Client, url: &str) -> anyhow::Result<R
         bytes.extend_from_slice(&chunk);
     }
     // Decoding and resizing take CPU time: keep them off the async workers.
-    tokio::task::spawn_blocking(move || decode_limited(&bytes).map(make_thumb))
-        .await
-        .context("the image decoder stopped")?
+    tokio::task::spawn_blocking(move || {
+        let image = decode_limited(&bytes)?;
+        drop(bytes);
+        if !poster {
+            return Ok((make_thumb(image), None));
+        }
+        // The thumbnail from the poster: one pass over the large picture.
+        let poster = make_poster(image);
+        Ok((make_thumb(image::DynamicImage::ImageRgb8(poster.clone())), Some(poster)))
+    })
+    .await
+    .context("the image decoder stopped")?
 }
 
 /// Deletes failure markers that have expired (they hold no bytes, so the size

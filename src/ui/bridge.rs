@@ -21,9 +21,10 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     set_if_changed(adapter.get_empty_title(), &frame.empty_title, |text| adapter.set_empty_title(text));
     set_if_changed(adapter.get_empty_detail(), &frame.empty_detail, |text| adapter.set_empty_detail(text));
     set_if_changed(adapter.get_status_note(), &frame.status_note, |text| adapter.set_status_note(text));
-    adapter.set_page_index(to_int(frame.page_index));
-    adapter.set_page_count(to_int(frame.page_count));
-    adapter.set_page_dots(to_int(frame.page_dots));
+    // The footer counts schedule pages; a poster shows none.
+    adapter.set_page_index(to_int(frame.schedule_page.unwrap_or(0)));
+    adapter.set_page_count(to_int(if frame.schedule_page.is_some() { frame.schedule_pages } else { 0 }));
+    adapter.set_page_dots(to_int(if frame.schedule_page.is_some() { frame.page_dots } else { 0 }));
     adapter.set_rows_per_page(to_int(frame.layout.rows_per_page));
     adapter.set_display_off(frame.display != Display::On);
     adapter.set_dim(matches!(frame.display, Display::Off(crate::domain::config::OffHours::Dim)));
@@ -33,6 +34,14 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
         adapter.set_logo(logo);
     }
     window.set_show_qr(frame.show_qr);
+    adapter.set_has_poster(frame.poster.is_some());
+    if let Some(poster) = &frame.poster {
+        let mut row = event_row(poster, frame.show_qr, pictures);
+        let picture = pictures.poster(&poster.image_url);
+        row.has_picture = picture.is_some();
+        row.picture = picture.unwrap_or_default();
+        adapter.set_poster(row);
+    }
     let rows: Vec<EventRow> = frame.rows.iter().map(|row| event_row(row, frame.show_qr, pictures)).collect();
     let current = adapter.get_rows();
     let unchanged = slint::Model::row_count(&current) == rows.len()
@@ -53,6 +62,9 @@ fn apply_theme(window: &MainWindow, frame: &Frame) {
     }
     if theme.get_stacked() != layout.stacked {
         theme.set_stacked(layout.stacked);
+    }
+    if theme.get_portrait() != layout.portrait {
+        theme.set_portrait(layout.portrait);
     }
     theme.set_shift_x(frame.shift.0 as f32 * layout.scale);
     theme.set_shift_y(frame.shift.1 as f32 * layout.scale);

@@ -13,6 +13,8 @@ use slint::{Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer};
 pub enum Wanted {
     /// An event's thumbnail (by its image URL), scaled down to `size`.
     Thumb { url: String, size: (u32, u32) },
+    /// A featured event's poster picture (by its image URL), scaled down to `size`.
+    Poster { url: String, size: (u32, u32) },
     /// The library's logo, scaled down to `height`.
     Logo { path: PathBuf, height: u32 },
 }
@@ -53,6 +55,10 @@ pub fn load(cache_dir: Option<&Path>, wanted: &Wanted) -> Option<Pixels> {
         Wanted::Thumb { url, size } => {
             let thumb = crate::edges::picture_files::load_thumb_at(cache_dir?, url, *size)?;
             Some(Pixels::Rgb(SharedPixelBuffer::clone_from_slice(thumb.as_raw(), thumb.width(), thumb.height())))
+        }
+        Wanted::Poster { url, size } => {
+            let poster = crate::edges::picture_files::load_poster_at(cache_dir?, url, *size)?;
+            Some(Pixels::Rgb(SharedPixelBuffer::clone_from_slice(poster.as_raw(), poster.width(), poster.height())))
         }
         Wanted::Logo { path, height } => match crate::edges::picture_files::load_logo(path, *height) {
             Ok(logo) => {

@@ -37,6 +37,8 @@ pub struct Pictures {
     shown: HashSet<String>,
     qr_codes: HashMap<String, Option<Image>>,
     logo: Option<(Wanted, Slot)>,
+    /// The poster on screen's picture.
+    poster: Option<(Wanted, Slot)>,
 }
 
 impl Pictures {
@@ -51,6 +53,7 @@ impl Pictures {
             shown: HashSet::new(),
             qr_codes: HashMap::new(),
             logo: None,
+            poster: None,
         }
     }
 
@@ -89,6 +92,7 @@ impl Pictures {
                 }
             }
         }
+        self.prepare_poster(frame);
         match &frame.logo {
             Some(path) => {
                 let wanted = Wanted::Logo { path: path.clone(), height: frame.layout.logo_pixels() };
@@ -98,6 +102,21 @@ impl Pictures {
                 }
             }
             None => self.logo = None,
+        }
+    }
+
+    /// The poster's picture, at the poster's size; none kept without a poster.
+    fn prepare_poster(&mut self, frame: &Frame) {
+        let wanted = frame.poster.as_ref().filter(|poster| !poster.image_url.is_empty() && self.cache_dir.is_some());
+        match wanted {
+            Some(poster) => {
+                let wanted = Wanted::Poster { url: poster.image_url.clone(), size: frame.layout.poster_pixels() };
+                if self.poster.as_ref().is_none_or(|(asked, _)| *asked != wanted) {
+                    self.poster = Some((wanted.clone(), Slot::Waiting));
+                    self.fetch(wanted);
+                }
+            }
+            None => self.poster = None,
         }
     }
 
@@ -123,13 +142,8 @@ impl Pictures {
                 }
                 _ => false,
             },
-            wanted @ Wanted::Logo { .. } => match &mut self.logo {
-                Some((asked, slot @ Slot::Waiting)) if *asked == wanted => {
-                    *slot = ready;
-                    true
-                }
-                _ => false,
-            },
+            wanted @ Wanted::Logo { .. } => fill(&mut self.logo, &wanted, ready),
+            wanted @ Wanted::Poster { .. } => fill(&mut self.poster, &wanted, ready),
         }
     }
 
@@ -149,9 +163,20 @@ impl Pictures {
         }
     }
 
+    /// The poster picture for an image URL, once it is here.
+    pub fn poster(&self, url: &str) -> Option<Image> {
+        match &self.poster {
+            Some((Wanted::Poster { url: asked, .. }, Slot::Ready { image, .. })) if asked == url => image.clone(),
+            _ => None,
+        }
+    }
+
     /// Forgets thumbnails that were missing, so ones fetched since then show up.
     pub fn forget_missing(&mut self) {
         self.thumbs.retain(|_, slot| !matches!(slot, Slot::Ready { image: None, .. }));
+        if self.poster.as_ref().is_some_and(|(_, slot)| matches!(slot, Slot::Ready { image: None, .. })) {
+            self.poster = None;
+        }
     }
 
     /// What the decoded thumbnails hold in memory (the logo, decoded at the
@@ -175,6 +200,17 @@ impl Pictures {
             self.qr_codes.clear();
         }
         self.qr_codes.entry(link.to_string()).or_insert_with(|| qr_image(link)).clone()
+    }
+}
+
+/// Puts `ready` into `slot` if it still waits for `wanted`; true when it did (draw again).
+fn fill(slot: &mut Option<(Wanted, Slot)>, wanted: &Wanted, ready: Slot) -> bool {
+    match slot {
+        Some((asked, waiting @ Slot::Waiting)) if asked == wanted => {
+            *waiting = ready;
+            true
+        }
+        _ => false,
     }
 }
 

@@ -34,12 +34,12 @@ async fn good_image_becomes_a_thumbnail_once() {
     let server = TestServer::start(move |_| Reply::json(&photo).with_header("Content-Type", "image/jpeg")).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let url = server.url("/sites/default/files/photo.jpg?itok=1");
-    assert!(needs_fetch(dir.path(), &url, monday()));
-    fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url)).await.expect("thumbnail");
+    assert!(needs_fetch(dir.path(), &url, false, monday()));
+    fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url), false).await.expect("thumbnail");
     let thumb = load_thumb(dir.path(), &url).expect("stored");
     assert_eq!(thumb.dimensions(), (THUMB_WIDTH, THUMB_HEIGHT));
-    assert!(!needs_fetch(dir.path(), &url, monday()), "never downloaded twice");
-    assert!(!needs_fetch(dir.path(), &url, monday() + 400 * 24 * HOUR), "a stored thumbnail does not expire");
+    assert!(!needs_fetch(dir.path(), &url, false, monday()), "never downloaded twice");
+    assert!(!needs_fetch(dir.path(), &url, false, monday() + 400 * 24 * HOUR), "a stored thumbnail does not expire");
     assert_eq!(server.requests().len(), 1);
     server.stop();
 }
@@ -61,14 +61,15 @@ async fn huge_and_truncated_images_are_refused_with_bounded_memory() {
     let before = peak_rss_kb();
     for path in ["/huge.png", "/truncated.jpg"] {
         let url = server.url(path);
-        let errors =
-            fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url)).await.expect_err("refused");
+        let errors = fetch_thumb(&reqwest::Client::new(), dir.path(), std::slice::from_ref(&url), false)
+            .await
+            .expect_err("refused");
         println!("{path}: {:#}", errors[0].1);
         assert!(load_thumb(dir.path(), &url).is_none(), "no thumbnail: the screen shows the placeholder");
         // The failure was remembered at Monday 10:00 (its marker's time, set here).
         set_modified(&failed_marker(dir.path(), &url), monday());
-        assert!(!needs_fetch(dir.path(), &url, monday() + HOUR), "a failed image is not fetched again soon");
-        assert!(needs_fetch(dir.path(), &url, monday() + 25 * HOUR), "but it is tried again a day later");
+        assert!(!needs_fetch(dir.path(), &url, false, monday() + HOUR), "a failed image is not fetched again soon");
+        assert!(needs_fetch(dir.path(), &url, false, monday() + 25 * HOUR), "but it is tried again a day later");
     }
     let grown_mb = peak_rss_kb().saturating_sub(before) / 1024;
     // Decoding the PNG would take 1.2 GB; the limits refuse it from its header.

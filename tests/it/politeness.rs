@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eventscreen::edges::fetch::Fetcher;
-use eventscreen::edges::picture_round::fetch_thumbnails;
+use eventscreen::edges::picture_round::{fetch_thumbnails, PictureWanted};
 use eventscreen::edges::thumbs::load_thumb;
 
 use crate::server::{Reply, TestServer};
@@ -174,7 +174,8 @@ async fn concurrent_rounds_do_not_race_on_one_picture() {
     let config = config_for(&server.url("/api/v1/events"), dir.path(), "");
     let fetcher = Fetcher::new(&config.fetch, Duration::from_millis(10)).expect("client");
     let urls: Vec<String> = (0..3).map(|index| server.url(&format!("/img/{index}.jpg"))).collect();
-    let pictures: Vec<Vec<String>> = urls.iter().map(|url| vec![url.clone()]).collect();
+    let pictures: Vec<PictureWanted> =
+        urls.iter().map(|url| PictureWanted { candidates: vec![url.clone()], poster: false }).collect();
     let file_now = at(MONDAY_10).into();
     tokio::join!(
         fetch_thumbnails(&fetcher, dir.path(), &pictures, file_now),

@@ -251,3 +251,45 @@ fn real_content_landscape() {
 fn real_content_portrait() {
     check_real_content("real-content-portrait.png", "1080x1920");
 }
+
+const COFFEE: &[u8] = include_bytes!("../data/pictures/coffee-cc0.jpg");
+
+/// A featured event ("Vi anbefaler") as a poster, with a real photograph.
+fn check_poster(name: &str, size: &str, page: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut events: Vec<serde_json::Value> = serde_json::from_slice(REAL_CONTENT).expect("fixture");
+    let mut cafe = events[0].clone();
+    cafe["uuid"] = serde_json::json!("bogcafe");
+    cafe["series"] = serde_json::json!(null);
+    cafe["title"] = serde_json::json!("Bogcafé: kaffe, kage og efterårets nye romaner");
+    cafe["description"] = serde_json::json!("Bibliotekarerne fortæller om de bøger, de selv har læst i efteråret");
+    cafe["date_time"] = serde_json::json!({"start": "2026-11-25T15:00:00+01:00", "end": "2026-11-25T16:30:00+01:00"});
+    cafe["address"] = serde_json::json!({"locationType": "physical", "location": "Hovedbiblioteket", "locationAdditional": "Caféen, stueetagen"});
+    cafe["tags"] = serde_json::json!(["Vi anbefaler"]);
+    cafe["ticket_categories"] =
+        serde_json::json!([{"uuid": "t", "title": "Billet", "price": {"currency": "DKK", "value": 0.0}}]);
+    let image = "https://bibliotek.example.dk/sites/default/files/styles/event_api_scaled/public/2026-10/bogcafe.jpg";
+    cafe["image"] = serde_json::json!({ "url": image });
+    events.push(cafe);
+    let feed = serde_json::to_vec(&events).expect("json");
+    let config = cached_config(dir.path(), &feed, "[posters]\ntags = [\"Vi anbefaler\"]\n");
+    let photo = eventscreen::edges::picture_decode::decode_limited(COFFEE).expect("photo");
+    let poster = eventscreen::edges::picture_decode::make_poster(photo);
+    let cache = dir.path().join("cache");
+    eventscreen::edges::thumbs::store_jpeg(&eventscreen::edges::thumbs::poster_path(&cache, image), &poster)
+        .expect("poster picture");
+    let thumb = eventscreen::edges::picture_decode::make_thumb(image::DynamicImage::ImageRgb8(poster));
+    eventscreen::edges::thumbs::store_thumb(&cache, image, &thumb).expect("thumbnail");
+    let config = config.to_str().expect("utf-8");
+    check_golden(name, &["--config", config, "render", "--at", MONDAY_MORNING, "--size", size, "--page", page]);
+}
+
+#[test]
+fn poster_landscape() {
+    check_poster("poster-landscape.png", "1920x1080", "4");
+}
+
+#[test]
+fn poster_portrait() {
+    check_poster("poster-portrait.png", "1080x1920", "4");
+}

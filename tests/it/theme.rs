@@ -89,3 +89,20 @@ fn pictures_are_decoded_at_the_sizes_the_ui_draws() {
         assert!(text.contains(&format!("property <length> {name}: {value}px * scale;")), "{name}: {value}px * scale");
     }
 }
+
+/// A poster's picture is decoded at the size the UI draws it.
+#[test]
+fn poster_pictures_are_decoded_at_the_size_the_ui_draws() {
+    use eventscreen::domain::paginate::{POSTER_LANDSCAPE, POSTER_PORTRAIT};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");
+    let width = format!(
+        "property <length> poster-picture-width: (portrait ? {}px : {}px) * scale;",
+        POSTER_PORTRAIT.0, POSTER_LANDSCAPE.0
+    );
+    let height = format!(
+        "property <length> poster-picture-height: (portrait ? {}px : {}px) * scale;",
+        POSTER_PORTRAIT.1, POSTER_LANDSCAPE.1
+    );
+    assert!(text.contains(&width), "{width}");
+    assert!(text.contains(&height), "{height}");
+}

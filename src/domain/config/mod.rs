@@ -27,6 +27,19 @@ pub struct Config {
     pub update: UpdateSettings,
     pub theme: Theme,
     pub opening_hours: OpeningHours,
+    pub posters: Posters,
+}
+
+/// Featured events as full-screen posters in the rotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posters {
+    /// An event is featured when it is in one of these categories, has one of
+    /// these tags or is for one of these audiences; all empty: no posters.
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub audiences: Vec<String>,
+    /// A poster after every this many schedule pages.
+    pub every_pages: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,16 @@ pub(super) struct RawConfig {
     pub(super) update: RawUpdate,
     pub(super) theme: RawTheme,
     pub(super) opening_hours: RawOpeningHours,
+    pub(super) posters: RawPosters,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawPosters {
+    pub(super) categories: Vec<String>,
+    pub(super) tags: Vec<String>,
+    pub(super) audiences: Vec<String>,
+    pub(super) every_pages: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -8,11 +8,11 @@ use url::Url;
 
 use crate::domain::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
 use crate::domain::config::raw::{
-    RawConfig, RawFetch, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme, RawUpdate,
+    RawConfig, RawFetch, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme,
 };
 use crate::domain::config::{
     CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
-    ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged, UpdateSettings,
+    ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -45,6 +45,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         update,
         theme: check.theme(raw.theme),
         opening_hours: check.opening_hours(raw.opening_hours),
+        posters: check.posters(raw.posters),
     };
     Some(config)
 }
@@ -87,7 +88,9 @@ impl Checker<'_> {
     }
 }
 
+mod posters;
 mod primitives;
+mod update;
 use primitives::{non_empty, trimmed};
 
 struct Checker<'a> {
@@ -240,49 +243,6 @@ impl Checker<'_> {
         }
         let label = non_empty(raw.label.clone()).unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
         Some(Source { url, label })
-    }
-
-    fn update(&mut self, raw: RawUpdate) -> UpdateSettings {
-        let manifest_url = raw.manifest_url.as_ref().and_then(|spanned| {
-            let text = spanned.get_ref().trim();
-            match Url::parse(text) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
-                _ => {
-                    let message = format!("\"{text}\" is not a web address; write the full address of the release manifest, e.g. \"https://updates.example.dk/eventscreen/manifest.json\"");
-                    self.report(spanned.span().start, "update.manifest_url", message);
-                    None
-                }
-            }
-        });
-        let public_key = raw.public_key.as_ref().and_then(|spanned| {
-            let text = spanned.get_ref().trim();
-            match minisign_verify::PublicKey::from_base64(text) {
-                Ok(_) => Some(text.to_string()),
-                Err(_) => {
-                    let message = "not a minisign public key; copy the second line of the release key's .pub file (it starts with \"RW\")".to_string();
-                    self.report(spanned.span().start, "update.public_key", message);
-                    None
-                }
-            }
-        });
-        if let (Some(url), None) = (&raw.manifest_url, &raw.public_key) {
-            let message =
-                "updates need the release signing key too; add public_key = \"RW…\" from the release key's .pub file"
-                    .to_string();
-            self.report(url.span().start, "update.manifest_url", message);
-        }
-        UpdateSettings {
-            manifest_url,
-            public_key,
-            install_dir: non_empty(raw.install_dir).map_or_else(|| PathBuf::from("/opt/eventscreen"), PathBuf::from),
-            health_timeout_seconds: self.number(
-                "update.health_timeout_seconds",
-                raw.health_timeout_seconds,
-                10..=3600,
-                120,
-            ),
-            service: non_empty(raw.service).unwrap_or_else(|| "eventscreen.service".into()),
-        }
     }
 }
 

@@ -28,6 +28,9 @@ pub(super) struct WireEvent {
     pub(super) address: WireAddress,
     #[serde(default, deserialize_with = "lenient")]
     pub(super) categories: Vec<String>,
+    /// Since mid-2026: "Børn", "Unge", "Voksne".
+    #[serde(default, deserialize_with = "lenient")]
+    pub(super) audiences: Vec<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub(super) tags: Vec<String>,
     #[serde(default, deserialize_with = "lenient")]
