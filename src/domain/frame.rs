@@ -11,8 +11,7 @@ use crate::domain::hours::{burn_in_offset, screen_on};
 use crate::domain::paginate::{layout_for, next_page, page_dots, paginate, Layout};
 use crate::domain::posters::{featured, slides, Slide};
 use crate::domain::present::{header, rows, Header, Row};
-use crate::domain::schedule::Scheduled;
-use crate::domain::schedule::{schedule, Filter};
+use crate::domain::schedule::{schedule, Filter, Scheduled};
 use crate::domain::texts::texts;
 use crate::domain::trust::ClockTrust;
 
@@ -147,9 +146,10 @@ impl SlideContent {
         }
     }
 
-    /// The picture URLs it shows (to have them ready before it comes on screen).
+    /// The thumbnails' URLs it shows (to have them ready before it comes on
+    /// screen); a poster's picture is loaded at its own size when it is shown.
     fn images(&self) -> Vec<String> {
-        self.rows.iter().chain(&self.poster).map(|row| row.image_url.clone()).filter(|url| !url.is_empty()).collect()
+        self.rows.iter().map(|row| row.image_url.clone()).filter(|url| !url.is_empty()).collect()
     }
 }
 

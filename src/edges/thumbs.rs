@@ -1,6 +1,7 @@
 //! Event images: each downloaded once, decoded under hard limits, cropped and
-//! resized to one 4:3 thumbnail, and kept in the cache (`thumbs/`), whose total
-//! size is bounded. The screen only ever reads the small thumbnails.
+//! resized to one 4:3 thumbnail (and, for featured events, a poster picture of
+//! up to 1600×1200), and kept in the cache (`thumbs/`), whose total size is
+//! bounded. The screen reads only these, never the downloads.
 //!
 //! A hostile or huge image cannot exhaust memory: the body is capped while it
 //! downloads, and the decoder refuses images over the pixel limits before it
