@@ -8,6 +8,7 @@ pub mod demo;
 pub mod feed;
 pub mod frame;
 pub mod hours;
+pub mod notices;
 pub mod paginate;
 pub mod posters;
 pub mod present;

@@ -2,11 +2,13 @@
 //!
 //! `parse.rs` turns text into a [`Config`] (pure), `load.rs` finds and reads the file.
 
+mod notice;
 pub mod parse;
 mod raw;
 mod state;
 mod validate;
 
+pub use notice::{Notice, NoticeKind};
 pub use state::ConfigState;
 
 use std::fmt;
@@ -28,6 +30,8 @@ pub struct Config {
     pub theme: Theme,
     pub opening_hours: OpeningHours,
     pub posters: Posters,
+    /// Staff notices, in the order written.
+    pub notices: Vec<Notice>,
 }
 
 /// Featured events as full-screen posters in the rotation.

@@ -17,6 +17,26 @@ pub(super) struct RawConfig {
     pub(super) theme: RawTheme,
     pub(super) opening_hours: RawOpeningHours,
     pub(super) posters: RawPosters,
+    pub(super) notices: Vec<Spanned<RawNotice>>,
+}
+
+/// A staff notice: `[[notices]]` in the config (or one file in `notices.d/`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNotice {
+    pub(super) text: Spanned<String>,
+    #[serde(default)]
+    pub(super) detail: Option<String>,
+    #[serde(default)]
+    pub(super) image: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) from: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    pub(super) until: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    pub(super) screens: Vec<String>,
+    #[serde(default)]
+    pub(super) kind: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -46,6 +46,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         theme: check.theme(raw.theme),
         opening_hours: check.opening_hours(raw.opening_hours),
         posters: check.posters(raw.posters),
+        notices: raw.notices.iter().enumerate().filter_map(|(index, notice)| check.notice(index, notice)).collect(),
     };
     Some(config)
 }
@@ -88,6 +89,7 @@ impl Checker<'_> {
     }
 }
 
+mod notices;
 mod posters;
 mod primitives;
 mod update;

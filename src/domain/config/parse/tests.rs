@@ -55,7 +55,7 @@ fn unknown_table_is_reported() {
     let src = format!("{MINIMAL}[scren]\nname = \"Foyer\"\n");
     check_problems(
         &src,
-        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update, theme, opening_hours, posters)"],
+        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update, theme, opening_hours, posters, notices)"],
     );
 }
 
@@ -149,4 +149,37 @@ fn bad_screen_theme_and_hours_values() {
             "eventscreen.toml:10:10: opening_hours.friday: \"20:00-08:00\" is not opening hours; write \"08:00-20:00\" or \"closed\"",
         ],
     );
+}
+
+/// Three broken notices: each problem with its line, all at once.
+#[test]
+fn broken_notices_are_each_reported_with_their_line() {
+    let src = format!(
+        "{MINIMAL}\n[[notices]]\ntext = \"Biblioteket lukker kl. 16 i dag\"\nkind = \"popup\"\n\n[[notices]]\ntext = \"Juleferie\"\nfrom = 2026-12-24T00:00:00\nuntil = 2026-12-20T00:00:00\n\n[[notices]]\ntext = \"Vi søger frivillige til lektiecaféen, og du kan melde dig hos personalet ved skranken eller skrive til os på bibliotekets hjemmeside\"\n"
+    );
+    check_problems(
+        &src,
+        &[
+            "eventscreen.toml:6:8: notices[1].kind: \"popup\" is not a choice here; use \"page\" or \"banner\" or \"urgent\"",
+            "eventscreen.toml:11:9: notices[2].until: 2026-12-20 00:00 is not after `from` (2026-12-24 00:00)",
+            "eventscreen.toml:14:8: notices[3].text: the text has 132 characters; at most 120 read across a room (put the rest in `detail`)",
+        ],
+    );
+}
+
+#[test]
+fn notices_are_read_in_local_time() {
+    let src = format!(
+        "{MINIMAL}\n[[notices]]\ntext = \"  Lukker   kl. 16 \"\ndetail = \"Selvbetjeningen er åben til kl. 22\"\nfrom = 2026-12-23T08:00:00\nuntil = 2026-12-23\nscreens = [\"Foyer\", \" \"]\nkind = \"banner\"\n"
+    );
+    let config = parse(&src).expect("valid");
+    let notice = &config.notices[0];
+    assert_eq!(notice.text, "Lukker kl. 16");
+    assert_eq!(notice.kind, crate::domain::config::NoticeKind::Banner);
+    assert_eq!(notice.from.map(|time| time.to_string()).as_deref(), Some("2026-12-23 08:00:00"));
+    assert_eq!(notice.until.map(|time| time.to_string()).as_deref(), Some("2026-12-24 00:00:00"), "to the day's end");
+    assert_eq!(notice.screens, ["Foyer"]);
+    let offset = format!("{MINIMAL}\n[[notices]]\ntext = \"x\"\nfrom = 2026-12-23T08:00:00+01:00\n");
+    let problems = parse(&offset).expect_err("an offset is refused");
+    assert!(problems[0].message.contains("not a local date and time"), "{problems:?}");
 }
