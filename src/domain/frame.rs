@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::config::{Config, OffHours, Theme};
+use crate::domain::config::{Notice, NoticeKind};
 use crate::domain::feed::Event;
 use crate::domain::hours::{burn_in_offset, screen_on};
+use crate::domain::notices::{notices_on, urgent};
 use crate::domain::paginate::{layout_for, next_page, page_dots, paginate, Layout};
-use crate::domain::posters::{featured, slides, Slide};
+use crate::domain::posters::{featured, rotation, Slide};
 use crate::domain::present::{header, rows, Header, Row};
 use crate::domain::schedule::{schedule, Filter, Scheduled};
 use crate::domain::texts::texts;
@@ -24,6 +26,12 @@ pub struct Frame {
     pub rows: Vec<Row>,
     /// A featured event's poster, shown instead of the rows.
     pub poster: Option<Row>,
+    /// A staff notice's own page (text, detail), shown instead of the rows.
+    pub notice: Option<(String, String)>,
+    /// A staff notice's calm line on every page; empty for none.
+    pub banner: String,
+    /// An urgent notice (text, detail): the whole screen, no rotation.
+    pub urgent: Option<(String, String)>,
     /// The slide of the rotation (a schedule page or a poster), clamped into
     /// `0..page_count` (0 when there are none).
     pub page_index: usize,
@@ -80,45 +88,81 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let shown = schedule(request.events, &Filter::from_config(config), now, tz);
     let pages = paginate(&shown, &layout);
     let featured = featured(&shown, &config.posters);
-    let slides = slides(pages.len(), featured.len(), config.posters.every_pages as usize);
+    let staff = StaffNotices::at(config, now);
+    let notice_pages = &staff.pages;
+    let slides = rotation(pages.len(), featured.len(), config.posters.every_pages as usize, notice_pages.len());
     let page_index = if request.page_index < slides.len() { request.page_index } else { 0 };
     let sure = request.clock != ClockTrust::Suspect;
     let slide = |index: usize| {
-        SlideContent::of(slides.get(index).copied(), &pages, &featured, &|items| rows(items, now, tz, language, sure))
+        SlideContent::of(slides.get(index).copied(), &pages, &featured, notice_pages, &|items| {
+            rows(items, now, tz, language, sure)
+        })
     };
-    let content = slide(page_index);
-    let next_images = slide(next_page(page_index, slides.len())).images();
-    let empty_detail = match &config.library.website {
-        Some(website) => format!("{} {website}", words.see_website),
-        None => String::new(),
-    };
-    // Unsure of the time, the screen stays on: better lit at night than dark when open.
-    let display = if !sure || screen_on(&config.opening_hours, now, tz) {
-        Display::On
-    } else {
-        Display::Off(config.opening_hours.off_hours)
-    };
+    let (content, next) = (slide(page_index), slide(next_page(page_index, slides.len())));
     Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
         header: if sure { header(now, tz, language) } else { Header { date: String::new(), clock: String::new() } },
         rows: content.rows,
         poster: content.poster,
+        notice: content.notice,
+        banner: staff.banner,
+        urgent: staff.urgent,
         page_index,
         page_count: slides.len(),
         schedule_page: content.page,
         schedule_pages: pages.len(),
         page_dots: page_dots(pages.len(), request.size.0, &layout),
         empty_title: words.no_events.to_string(),
-        empty_detail,
+        empty_detail: match &config.library.website {
+            Some(website) => format!("{} {website}", words.see_website),
+            None => String::new(),
+        },
         // The fetch times were stamped by the clock that is in doubt.
         status_note: if sure { status_note(request.last_success, now, config) } else { String::new() },
         layout,
         theme: config.theme,
-        display,
+        display: display(config, now, sure),
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
-        next_images,
+        next_images: next.images(),
+    }
+}
+
+/// On or off by the opening hours. Unsure of the time, the screen stays on:
+/// better lit at night than dark when open.
+fn display(config: &Config, now: DateTime<Utc>, sure: bool) -> Display {
+    if !sure || screen_on(&config.opening_hours, now, config.screen.timezone) {
+        Display::On
+    } else {
+        Display::Off(config.opening_hours.off_hours)
+    }
+}
+
+/// The staff notices on a screen at an instant, as the frame shows them.
+struct StaffNotices<'a> {
+    /// Those with a page of their own, in the order written.
+    pages: Vec<&'a Notice>,
+    /// The first banner's text and detail, on one line.
+    banner: String,
+    /// The first urgent notice (text, detail).
+    urgent: Option<(String, String)>,
+}
+
+impl<'a> StaffNotices<'a> {
+    fn at(config: &'a Config, now: DateTime<Utc>) -> StaffNotices<'a> {
+        let on = notices_on(&config.notices, config.screen.name.as_deref(), now, config.screen.timezone);
+        let words =
+            |notice: &Notice| std::iter::once(notice.text.clone()).chain(notice.detail.clone()).collect::<Vec<_>>();
+        StaffNotices {
+            pages: on.iter().copied().filter(|notice| notice.kind == NoticeKind::Page).collect(),
+            banner: on
+                .iter()
+                .find(|notice| notice.kind == NoticeKind::Banner)
+                .map(|notice| words(notice).join(" · "))
+                .unwrap_or_default(),
+            urgent: urgent(&on).map(|notice| (notice.text.clone(), notice.detail.clone().unwrap_or_default())),
+        }
     }
 }
 
@@ -126,6 +170,7 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
 struct SlideContent {
     rows: Vec<Row>,
     poster: Option<Row>,
+    notice: Option<(String, String)>,
     /// The schedule page, when the slide is one.
     page: Option<usize>,
 }
@@ -135,14 +180,18 @@ impl SlideContent {
         slide: Option<Slide>,
         pages: &[&[Scheduled<'_>]],
         featured: &[Scheduled<'_>],
+        notices: &[&Notice],
         rows: &dyn Fn(&[Scheduled<'_>]) -> Vec<Row>,
     ) -> SlideContent {
+        let empty = SlideContent { rows: Vec::new(), poster: None, notice: None, page: None };
         match slide {
-            Some(Slide::Page(page)) => SlideContent { rows: rows(pages[page]), poster: None, page: Some(page) },
-            Some(Slide::Poster(index)) => {
-                SlideContent { rows: Vec::new(), poster: rows(&featured[index..=index]).pop(), page: None }
+            Some(Slide::Page(page)) => SlideContent { rows: rows(pages[page]), page: Some(page), ..empty },
+            Some(Slide::Poster(index)) => SlideContent { poster: rows(&featured[index..=index]).pop(), ..empty },
+            Some(Slide::Notice(index)) => {
+                let notice = notices[index];
+                SlideContent { notice: Some((notice.text.clone(), notice.detail.clone().unwrap_or_default())), ..empty }
             }
-            None => SlideContent { rows: Vec::new(), poster: None, page: None },
+            None => empty,
         }
     }
 

@@ -13,6 +13,8 @@ pub enum Slide {
     Page(usize),
     /// A poster for the featured event at this index.
     Poster(usize),
+    /// A staff notice's page (the index among the page notices on).
+    Notice(usize),
 }
 
 /// The events on the schedule that get a poster: those matching `[posters]`
@@ -61,6 +63,12 @@ pub fn slides(pages: usize, featured: usize, every: usize) -> Vec<Slide> {
         }
     }
     slides
+}
+
+/// The whole rotation: [`slides`] (pages and posters), then the staff notices'
+/// pages, which close each round.
+pub fn rotation(pages: usize, featured: usize, every: usize, notices: usize) -> Vec<Slide> {
+    slides(pages, featured, every).into_iter().chain((0..notices).map(Slide::Notice)).collect()
 }
 
 #[cfg(test)]

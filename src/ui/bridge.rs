@@ -35,6 +35,17 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     }
     window.set_show_qr(frame.show_qr);
     adapter.set_has_poster(frame.poster.is_some());
+    adapter.set_has_notice(frame.notice.is_some());
+    if let Some((title, detail)) = &frame.notice {
+        set_if_changed(adapter.get_notice_title(), title, |text| adapter.set_notice_title(text));
+        set_if_changed(adapter.get_notice_detail(), detail, |text| adapter.set_notice_detail(text));
+    }
+    set_if_changed(adapter.get_banner(), &frame.banner, |text| adapter.set_banner(text));
+    adapter.set_has_urgent(frame.urgent.is_some());
+    if let Some((title, detail)) = &frame.urgent {
+        set_if_changed(adapter.get_urgent_title(), title, |text| adapter.set_urgent_title(text));
+        set_if_changed(adapter.get_urgent_detail(), detail, |text| adapter.set_urgent_detail(text));
+    }
     if let Some(poster) = &frame.poster {
         let mut row = event_row(poster, frame.show_qr, pictures);
         let picture = pictures.poster(&poster.image_url);
