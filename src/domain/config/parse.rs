@@ -9,27 +9,40 @@
 use std::ops::Range;
 
 use serde::de::IntoDeserializer;
-use serde::Deserialize as _;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::domain::config::raw::RawConfig;
-use crate::domain::config::validate::validate;
-use crate::domain::config::{Config, Problem};
+use crate::domain::config::raw::{RawConfig, RawNotice};
+use crate::domain::config::validate::{notice_file, validate};
+use crate::domain::config::{Config, Notice, Problem};
 
 pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
     let mut problems = Vec::new();
-    let raw = deserialize_collecting(src, &mut problems);
+    let raw = deserialize_collecting::<RawConfig>(src, &mut problems);
     let config = raw.and_then(|raw| validate(src, raw, &mut problems));
+    finish(config, problems)
+}
+
+/// One notice file (`notices.d/*.toml`: the keys of one `[[notices]]` table at
+/// the top level): the [`Notice`], or every problem with its line.
+pub fn parse_notice(src: &str) -> Result<Notice, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let raw = deserialize_collecting::<RawNotice>(src, &mut problems);
+    let notice = raw.and_then(|raw| notice_file(src, raw, &mut problems));
+    finish(notice, problems)
+}
+
+/// The value, or every problem in the order of the file.
+fn finish<T>(value: Option<T>, mut problems: Vec<Problem>) -> Result<T, Vec<Problem>> {
     problems.sort_by_key(|problem| (problem.line, problem.column));
-    match config {
-        Some(config) if problems.is_empty() => Ok(config),
+    match value {
+        Some(value) if problems.is_empty() => Ok(value),
         _ => Err(problems),
     }
 }
 
 /// Runs serde over the document, removing each rejected key and trying again.
-fn deserialize_collecting(src: &str, problems: &mut Vec<Problem>) -> Option<RawConfig> {
+fn deserialize_collecting<T: serde::de::DeserializeOwned>(src: &str, problems: &mut Vec<Problem>) -> Option<T> {
     let mut root = match DeTable::parse(src) {
         Ok(root) => root,
         Err(error) => {
@@ -42,7 +55,7 @@ fn deserialize_collecting(src: &str, problems: &mut Vec<Problem>) -> Option<RawC
     for _ in 0..=src.len() {
         let span = root.span();
         let value = Spanned::new(span, DeValue::Table(root.get_ref().clone()));
-        let error = match RawConfig::deserialize(value.into_deserializer()) {
+        let error = match T::deserialize(value.into_deserializer()) {
             Ok(raw) => return Some(raw),
             Err(error) => error,
         };

@@ -8,11 +8,11 @@ use url::Url;
 
 use crate::domain::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
 use crate::domain::config::raw::{
-    RawConfig, RawFetch, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme,
+    RawConfig, RawFetch, RawNotice, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme,
 };
 use crate::domain::config::{
-    CacheSettings, Config, FetchSettings, Language, Library, OffHours, OpeningHours, Orientation, Policy, Problem,
-    ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged,
+    CacheSettings, Config, FetchSettings, Language, Library, Notice, OffHours, OpeningHours, Orientation, Policy,
+    Problem, ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -49,6 +49,13 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         notices: raw.notices.iter().enumerate().filter_map(|(index, notice)| check.notice(index, notice)).collect(),
     };
     Some(config)
+}
+
+/// A notice file's notice (its keys at the top level, so problems name them alone).
+pub(super) fn notice_file(src: &str, raw: RawNotice, problems: &mut Vec<Problem>) -> Option<Notice> {
+    let mut check = Checker { src, problems };
+    let span = 0..src.len();
+    check.notice_at("", &toml::Spanned::new(span, raw))
 }
 
 impl Checker<'_> {

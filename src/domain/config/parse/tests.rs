@@ -183,3 +183,18 @@ fn notices_are_read_in_local_time() {
     let problems = parse(&offset).expect_err("an offset is refused");
     assert!(problems[0].message.contains("not a local date and time"), "{problems:?}");
 }
+
+/// One notice a file (`notices.d/*.toml`): its keys at the top level, problems
+/// with their lines and the keys alone.
+#[test]
+fn a_notice_file_is_one_notice() {
+    let notice =
+        parse_notice("text = \"Juleåbent\"\ndetail = \"24.–26. december lukket\"\nkind = \"banner\"\n").expect("valid");
+    assert_eq!((notice.text.as_str(), notice.kind), ("Juleåbent", crate::domain::config::NoticeKind::Banner));
+    let problems = parse_notice("text = \"Juleåbent\"\nkind = \"popup\"\ncolour = \"red\"\n").expect_err("broken");
+    let lines: Vec<String> = problems.iter().map(|p| p.display("jul.toml").to_string()).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("jul.toml:2:8: kind: \"popup\" is not a choice here"), "{lines:?}");
+    assert!(lines[1].starts_with("jul.toml:3:1: colour: unknown key"), "{lines:?}");
+    assert!(parse_notice("detail = \"no text\"\n").is_err(), "text is required");
+}

@@ -13,7 +13,12 @@ pub(super) const MAX_TEXT_CHARS: usize = 120;
 
 impl Checker<'_> {
     pub(super) fn notice(&mut self, index: usize, raw: &Spanned<RawNotice>) -> Option<Notice> {
-        let key = |field: &str| format!("notices[{}].{field}", index + 1);
+        self.notice_at(&format!("notices[{}].", index + 1), raw)
+    }
+
+    /// A notice whose keys are named `{prefix}text` and so on in problems.
+    pub(super) fn notice_at(&mut self, prefix: &str, raw: &Spanned<RawNotice>) -> Option<Notice> {
+        let key = |field: &str| format!("{prefix}{field}");
         let notice = raw.get_ref();
         let text = notice.text.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
