@@ -9,6 +9,7 @@ pub mod console;
 pub mod display;
 pub mod fetch;
 pub mod health;
+pub mod notice_files;
 pub mod paths;
 pub mod picture_decode;
 pub mod picture_files;

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use crate::domain::config::{parse, Config, ConfigError};
+use crate::edges::notice_files;
 
 /// How often the config file is checked for edits.
 pub const POLL: Duration = Duration::from_secs(2);
@@ -46,12 +47,19 @@ pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
     }
 }
 
-/// The config and its text, or every problem in words (file:line:column).
+/// The config and its text, or every problem in words (file:line:column). The
+/// notices in `notices.d/` beside it join the file's own; a broken notice file
+/// is left out with a warning.
 fn read(path: &Path) -> Result<(Config, String), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source }.to_string())?;
-    let config = parse::parse(&text)
+    let mut config = parse::parse(&text)
         .map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems }.to_string())?;
+    let (notices, problems) = crate::edges::notice_files::read_notices(&notice_files::notices_dir(path));
+    for problem in problems {
+        tracing::warn!("a notice file left out: {problem}");
+    }
+    config.notices.extend(notices);
     Ok((config, text))
 }
 
@@ -82,13 +90,21 @@ pub struct Watcher {
     seen_meta: Option<(SystemTime, u64)>,
     /// The SHA-256 of the text at the last look (`None`: unreadable).
     seen_text: Option<[u8; 32]>,
+    /// What `notices.d/` held at the last look.
+    seen_notices: [u8; 32],
 }
 
 impl Watcher {
     /// Starts watching `path` as it is now (the text already loaded at startup).
     pub fn new(path: &Path, copy: &Path) -> Watcher {
-        let mut watcher =
-            Watcher { path: path.to_path_buf(), copy: copy.to_path_buf(), seen_meta: None, seen_text: None };
+        let seen_notices = notice_files::fingerprint(&notice_files::notices_dir(path));
+        let mut watcher = Watcher {
+            path: path.to_path_buf(),
+            copy: copy.to_path_buf(),
+            seen_meta: None,
+            seen_text: None,
+            seen_notices,
+        };
         watcher.seen_meta = watcher.meta();
         watcher.seen_text = std::fs::read(path).ok().map(|bytes| Sha256::digest(bytes).into());
         watcher
@@ -99,16 +115,19 @@ impl Watcher {
         Some((meta.modified().ok()?, meta.len()))
     }
 
-    /// Looks at the file: `Some` when its content changed since the last look.
+    /// Looks at the file and the notices folder: `Some` when either changed since the last look.
     pub fn poll(&mut self) -> Option<Change> {
+        let notices = notice_files::fingerprint(&notice_files::notices_dir(&self.path));
+        let notices_changed = notices != self.seen_notices;
+        self.seen_notices = notices;
         let meta = self.meta();
-        if meta.is_some() && meta == self.seen_meta {
+        if meta.is_some() && meta == self.seen_meta && !notices_changed {
             return None;
         }
         self.seen_meta = meta;
         let text = std::fs::read(&self.path).ok().map(|bytes| -> [u8; 32] { Sha256::digest(bytes).into() });
-        // Same text, or still unreadable: nothing to say.
-        if text == self.seen_text {
+        // Same text, or still unreadable, and the same notices: nothing to say.
+        if text == self.seen_text && !notices_changed {
             return None;
         }
         self.seen_text = text;
@@ -211,6 +230,31 @@ mod tests {
         std::fs::remove_file(&path).expect("delete");
         assert!(matches!(watcher.poll(), Some(Change::Broken(problem)) if problem.contains("reading")));
         assert_eq!(watcher.poll(), None);
+    }
+
+    /// A notice dropped into `notices.d/` is in the next look's config, and gone
+    /// after its file is removed; the main file is not touched.
+    #[test]
+    fn notice_files_come_and_go_with_the_next_look() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("eventscreen.toml");
+        let copy = crate::edges::paths::Paths::under(dir.path()).last_good_config();
+        std::fs::write(&path, GOOD).expect("write");
+        let mut watcher = Watcher::new(&path, &copy);
+        let notices = dir.path().join("notices.d");
+        std::fs::create_dir(&notices).expect("folder");
+        let notice = notices.join("lukket.toml");
+        std::fs::write(&notice, "text = \"Lukket i dag\"\nkind = \"urgent\"\n").expect("notice");
+        match watcher.poll() {
+            Some(Change::Applied(config)) => assert_eq!(config.notices[0].text, "Lukket i dag"),
+            other => panic!("expected the notice, got {other:?}"),
+        }
+        assert_eq!(watcher.poll(), None, "seen once");
+        std::fs::remove_file(&notice).expect("remove");
+        match watcher.poll() {
+            Some(Change::Applied(config)) => assert!(config.notices.is_empty()),
+            other => panic!("expected the notice gone, got {other:?}"),
+        }
     }
 
     #[test]
