@@ -64,13 +64,31 @@ pub(crate) fn load_config(path: &Path, demo: bool) -> Result<Config, Outcome> {
     })
 }
 
+/// Checks the config file and the notice files in `notices.d/` beside it:
+/// every problem with its file and line (exit 78), or "ok".
 pub fn check_config(file: &Path) -> Outcome {
-    match load_config(file, false) {
-        Ok(config) => {
-            say(&format!("{}: ok ({} source(s))", file.display(), config.sources.len()));
+    let dir = crate::edges::notice_files::notices_dir(file);
+    let (notices, notice_problems) = crate::edges::notice_files::read_notices(&dir);
+    match (load_config(file, false), notice_problems.is_empty()) {
+        (Ok(config), true) => {
+            say(&format!(
+                "{}: ok ({} source(s), {} notice(s))",
+                file.display(),
+                config.sources.len(),
+                config.notices.len() + notices.len()
+            ));
             Outcome::Success
         }
-        Err(outcome) => outcome,
+        (Ok(_), false) => Outcome::ConfigError(format!(
+            "{}
+{}: these notice files have problems and are left out until they are fixed",
+            notice_problems.join("\n"),
+            dir.display()
+        )),
+        (Err(Outcome::ConfigError(message)), _) => Outcome::ConfigError(
+            notice_problems.iter().map(String::as_str).chain([message.as_str()]).collect::<Vec<_>>().join("\n"),
+        ),
+        (Err(outcome), _) => outcome,
     }
 }
 

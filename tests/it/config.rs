@@ -54,3 +54,31 @@ fn missing_config_file_says_where_it_looked() {
     assert_eq!(output.status.code(), Some(78));
     assert!(text(&output.stderr).contains("reading /nonexistent/eventscreen.toml"));
 }
+
+/// Three broken notices in the file and a broken one in `notices.d/`: all four
+/// printed with their file and line, exit 78.
+#[test]
+fn check_config_prints_every_broken_notice_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("eventscreen.toml");
+    std::fs::write(
+        &path,
+        "[[sources]]\nurl = \"https://bibliotek.example.dk/api/v1/events\"\n\n[[notices]]\ntext = \"Lukker kl. 16\"\nkind = \"popup\"\n\n[[notices]]\ntext = \"Juleferie\"\nfrom = 2026-12-24T00:00:00\nuntil = 2026-12-20T00:00:00\n\n[[notices]]\ntext = \"\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("notices.d")).expect("folder");
+    let notice = dir.path().join("notices.d/frivillig.toml");
+    std::fs::write(&notice, "text = \"Frivillige søges\"\nscreen = [\"Foyer\"]\n").expect("write");
+    let output = eventscreen(&["check-config", path.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = text(&output.stderr);
+    let file = path.display();
+    for line in [
+        format!("{file}:6:8: notices[1].kind"),
+        format!("{file}:11:9: notices[2].until"),
+        format!("{file}:14:8: notices[3].text"),
+        format!("{}:2:1: screen", notice.display()),
+    ] {
+        assert!(stderr.contains(&line), "{line} in:\n{stderr}");
+    }
+}
