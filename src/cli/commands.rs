@@ -64,31 +64,36 @@ pub(crate) fn load_config(path: &Path, demo: bool) -> Result<Config, Outcome> {
     })
 }
 
-/// Checks the config file and the notice files in `notices.d/` beside it:
-/// every problem with its file and line (exit 78), or "ok".
+/// Checks the config file and the notice files in `notices.d/` beside it
+/// (their text against the config's screen, their pictures read): every
+/// problem with its file and line (exit 78), or "ok".
 pub fn check_config(file: &Path) -> Outcome {
-    let dir = crate::edges::notice_files::notices_dir(file);
-    let (notices, notice_problems) = crate::edges::notice_files::read_notices(&dir);
-    match (load_config(file, false), notice_problems.is_empty()) {
-        (Ok(config), true) => {
-            say(&format!(
-                "{}: ok ({} source(s), {} notice(s))",
-                file.display(),
-                config.sources.len(),
-                config.notices.len() + notices.len()
-            ));
+    use crate::edges::notice_files::{image_problems, notices_dir, read_notices};
+    let loaded = load_config(file, false);
+    let screen = loaded.as_ref().map_or_else(|_| Config::stand_in().screen, |config| config.screen.clone());
+    let dir = notices_dir(file);
+    let (notices, mut notice_problems) = read_notices(&dir, &screen);
+    notice_problems.extend(image_problems(file, &notices));
+    match loaded {
+        Ok(config) => {
+            let mut problems = image_problems(file, &config.notices);
+            problems.extend(notice_problems);
+            if !problems.is_empty() {
+                return Outcome::ConfigError(format!(
+                    "{}\n{}: these notices have problems; a notice file with one is left out, \
+                     a picture that cannot be read is not shown",
+                    problems.join("\n"),
+                    file.display()
+                ));
+            }
+            let count = config.notices.len() + notices.len();
+            say(&format!("{}: ok ({} source(s), {count} notice(s))", file.display(), config.sources.len()));
             Outcome::Success
         }
-        (Ok(_), false) => Outcome::ConfigError(format!(
-            "{}
-{}: these notice files have problems and are left out until they are fixed",
-            notice_problems.join("\n"),
-            dir.display()
-        )),
-        (Err(Outcome::ConfigError(message)), _) => Outcome::ConfigError(
+        Err(Outcome::ConfigError(message)) => Outcome::ConfigError(
             notice_problems.iter().map(String::as_str).chain([message.as_str()]).collect::<Vec<_>>().join("\n"),
         ),
-        (Err(outcome), _) => outcome,
+        Err(outcome) => outcome,
     }
 }
 

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::config::Notice;
 use crate::domain::config::{Config, OffHours, Theme};
-use crate::domain::config::{Notice, NoticeKind};
 use crate::domain::feed::Event;
+use crate::domain::frame::staff::{NoticeView, StaffNotices};
 use crate::domain::hours::{burn_in_offset, screen_on};
-use crate::domain::notices::{notices_on, urgent};
-use crate::domain::paginate::{layout_for, next_page, page_dots, paginate, Layout};
+use crate::domain::paginate::{layout_within, next_page, page_dots, paginate, Layout};
 use crate::domain::posters::{featured, rotation, Slide};
 use crate::domain::present::{header, rows, Header, Row};
 use crate::domain::schedule::{schedule, Filter, Scheduled};
@@ -26,12 +26,14 @@ pub struct Frame {
     pub rows: Vec<Row>,
     /// A featured event's poster, shown instead of the rows.
     pub poster: Option<Row>,
-    /// A staff notice's own page (text, detail), shown instead of the rows.
-    pub notice: Option<(String, String)>,
-    /// A staff notice's calm line on every page; empty for none.
-    pub banner: String,
-    /// An urgent notice (text, detail): the whole screen, no rotation.
-    pub urgent: Option<(String, String)>,
+    /// A staff notice's own page, shown instead of the rows.
+    pub notice: Option<NoticeView>,
+    /// A staff notice's calm line on every page (in portrait a strip of two lines).
+    pub banner: Option<NoticeView>,
+    /// An urgent notice: the whole screen, no rotation.
+    pub urgent: Option<NoticeView>,
+    /// Every staff notice on at `now`, named for the status and the log.
+    pub notices_on: Vec<String>,
     /// The slide of the rotation (a schedule page or a poster), clamped into
     /// `0..page_count` (0 when there are none).
     pub page_index: usize,
@@ -84,11 +86,11 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let config = request.config;
     let (now, tz, language) = (request.now, config.screen.timezone, config.screen.language);
     let words = texts(language);
-    let layout = layout_for(request.size.0, request.size.1, &config.screen);
+    let staff = StaffNotices::at(config, now);
+    let layout = layout_within(request.size.0, request.size.1, &config.screen, staff.banner.is_some());
     let shown = schedule(request.events, &Filter::from_config(config), now, tz);
     let pages = paginate(&shown, &layout);
     let featured = featured(&shown, &config.posters);
-    let staff = StaffNotices::at(config, now);
     let notice_pages = &staff.pages;
     let slides = rotation(pages.len(), featured.len(), config.posters.every_pages as usize, notice_pages.len());
     let page_index = if request.page_index < slides.len() { request.page_index } else { 0 };
@@ -108,6 +110,7 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         notice: content.notice,
         banner: staff.banner,
         urgent: staff.urgent,
+        notices_on: staff.summary,
         page_index,
         page_count: slides.len(),
         schedule_page: content.page,
@@ -139,38 +142,11 @@ fn display(config: &Config, now: DateTime<Utc>, sure: bool) -> Display {
     }
 }
 
-/// The staff notices on a screen at an instant, as the frame shows them.
-struct StaffNotices<'a> {
-    /// Those with a page of their own, in the order written.
-    pages: Vec<&'a Notice>,
-    /// The first banner's text and detail, on one line.
-    banner: String,
-    /// The first urgent notice (text, detail).
-    urgent: Option<(String, String)>,
-}
-
-impl<'a> StaffNotices<'a> {
-    fn at(config: &'a Config, now: DateTime<Utc>) -> StaffNotices<'a> {
-        let on = notices_on(&config.notices, config.screen.name.as_deref(), now, config.screen.timezone);
-        let words =
-            |notice: &Notice| std::iter::once(notice.text.clone()).chain(notice.detail.clone()).collect::<Vec<_>>();
-        StaffNotices {
-            pages: on.iter().copied().filter(|notice| notice.kind == NoticeKind::Page).collect(),
-            banner: on
-                .iter()
-                .find(|notice| notice.kind == NoticeKind::Banner)
-                .map(|notice| words(notice).join(" · "))
-                .unwrap_or_default(),
-            urgent: urgent(&on).map(|notice| (notice.text.clone(), notice.detail.clone().unwrap_or_default())),
-        }
-    }
-}
-
 /// What one slide of the rotation shows.
 struct SlideContent {
     rows: Vec<Row>,
     poster: Option<Row>,
-    notice: Option<(String, String)>,
+    notice: Option<NoticeView>,
     /// The schedule page, when the slide is one.
     page: Option<usize>,
 }
@@ -187,10 +163,7 @@ impl SlideContent {
         match slide {
             Some(Slide::Page(page)) => SlideContent { rows: rows(pages[page]), page: Some(page), ..empty },
             Some(Slide::Poster(index)) => SlideContent { poster: rows(&featured[index..=index]).pop(), ..empty },
-            Some(Slide::Notice(index)) => {
-                let notice = notices[index];
-                SlideContent { notice: Some((notice.text.clone(), notice.detail.clone().unwrap_or_default())), ..empty }
-            }
+            Some(Slide::Notice(index)) => SlideContent { notice: Some(NoticeView::of(notices[index])), ..empty },
             None => empty,
         }
     }
@@ -285,5 +258,6 @@ fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: 
     }
 }
 
+pub mod staff;
 #[cfg(test)]
 mod tests;

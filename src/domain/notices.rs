@@ -4,7 +4,42 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::config::{Notice, NoticeKind};
+use crate::domain::config::{Notice, NoticeKind, Orientation, Screen};
+use crate::domain::paginate::{distance_factor, FOOTER_HEIGHT, HEADER_HEIGHT};
+
+/// Longer than this, a notice's text no longer reads across a room at any distance.
+pub const MAX_TEXT_CHARS: usize = 120;
+/// What the estimates count with, from `ui/theme.slint` and the notice page:
+/// design-pixel widths, the margin, the title's size on a page and on an urgent
+/// notice, the banner's size, the share of the height a title may fill, and the
+/// room the footer's page dots and status note leave a banner in landscape.
+const DESIGN_WIDTHS: (f32, f32) = (1920.0, 1080.0);
+const MARGIN: f32 = 64.0;
+const PAGE_TITLE: f32 = 64.0 * 1.2;
+const URGENT_TITLE: f32 = 64.0 * 1.6;
+const BANNER_SIZE: f32 = 30.0;
+const TITLE_SHARE: f32 = 0.6;
+const FOOTER_TAKEN: f32 = 520.0;
+/// Inter's advance per character of Danish text in em (bold), and its line height.
+const CHAR_EM: f32 = 0.55;
+const LINE_EM: f32 = 1.21;
+
+/// Which part of a notice is too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Text,
+    Detail,
+    /// A banner's text and detail, on the landscape footer's one line.
+    Both,
+}
+
+/// A part of a notice longer than reads where it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Misfit {
+    pub field: Field,
+    pub count: usize,
+    pub capacity: usize,
+}
 
 /// The notices for screen `screen_name` at `now`, in the order written: from
 /// `from` (inclusive) until `until` (exclusive), local time in `tz`. A notice
@@ -30,6 +65,60 @@ pub fn urgent<'a>(on: &[&'a Notice]) -> Option<&'a Notice> {
     on.iter().copied().find(|notice| notice.kind == NoticeKind::Urgent)
 }
 
+/// The parts of a notice too long to read where `screen` draws it, at its
+/// viewing distance: a page's or urgent notice's title in the lines it has; a
+/// banner's text and detail each on a line of the portrait strip, or together on
+/// the landscape footer's line. With `orientation = "auto"`, both orientations.
+/// An estimate (Inter's average character width), never above [`MAX_TEXT_CHARS`].
+pub fn misfits(kind: NoticeKind, text: &str, detail: Option<&str>, screen: &Screen) -> Vec<Misfit> {
+    let factor = distance_factor(screen);
+    let orientations: &[bool] = match screen.orientation {
+        Orientation::Auto => &[false, true],
+        Orientation::Landscape => &[false],
+        Orientation::Portrait => &[true],
+    };
+    let count = |words: &str| words.chars().count();
+    let mut found = Vec::new();
+    let mut check = |field, count: usize, capacity: usize| {
+        let capacity = capacity.min(MAX_TEXT_CHARS);
+        if count > capacity && !found.iter().any(|misfit: &Misfit| misfit.field == field && misfit.capacity <= capacity)
+        {
+            found.retain(|misfit: &Misfit| misfit.field != field);
+            found.push(Misfit { field, count, capacity });
+        }
+    };
+    for &portrait in orientations {
+        let width = if portrait { DESIGN_WIDTHS.1 } else { DESIGN_WIDTHS.0 } - 2.0 * MARGIN;
+        let height = if portrait { DESIGN_WIDTHS.0 } else { DESIGN_WIDTHS.1 };
+        let per_line = |size: f32, width: f32| (width / (CHAR_EM * size * factor)).max(0.0) as usize;
+        match kind {
+            NoticeKind::Banner if portrait => {
+                check(Field::Text, count(text), per_line(BANNER_SIZE, width));
+                if let Some(detail) = detail {
+                    check(Field::Detail, count(detail), per_line(BANNER_SIZE, width));
+                }
+            }
+            NoticeKind::Banner => {
+                let line = per_line(BANNER_SIZE, width - FOOTER_TAKEN * factor);
+                match detail {
+                    Some(detail) => check(Field::Both, count(text) + 3 + count(detail), line),
+                    None => check(Field::Text, count(text), line),
+                }
+            }
+            NoticeKind::Page | NoticeKind::Urgent => {
+                let (size, area) = match kind {
+                    NoticeKind::Urgent => (URGENT_TITLE, height),
+                    _ => (PAGE_TITLE, height - (HEADER_HEIGHT + FOOTER_HEIGHT) * factor),
+                };
+                let lines = ((area * TITLE_SHARE / (size * factor * LINE_EM)) as usize).max(1);
+                check(Field::Text, count(text), lines * per_line(size, width));
+            }
+        }
+    }
+    found.sort_by_key(|misfit| misfit.field as u8);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +135,7 @@ mod tests {
             until: until.map(local),
             screens: screens.iter().map(|screen| screen.to_string()).collect(),
             kind,
+            file: None,
         }
     }
 
@@ -81,5 +171,34 @@ mod tests {
             "an hour of wall clock after 01:59 is 03:59… the notice ends at 03:30"
         );
         assert!(!on("2026-03-29T03:30:00+02:00"));
+    }
+
+    /// A banner is one line in the landscape footer (text and detail together)
+    /// and two lines in portrait's strip; a page's title has several lines.
+    #[test]
+    fn what_fits_depends_on_where_it_is_drawn() {
+        let mut screen = crate::domain::config::Config::stand_in().screen;
+        let text = "Biblioteket lukker kl. 16 i dag";
+        let detail = "Selvbetjeningen er åben til kl. 22";
+        assert_eq!(misfits(NoticeKind::Banner, text, Some(detail), &screen), [], "fits at 3 m, either way round");
+        let long = "Selvbetjeningen er åben til kl. 22 alle ugens dage, også på helligdage";
+        let found = misfits(NoticeKind::Banner, text, Some(long), &screen);
+        let fields: Vec<Field> = found.iter().map(|misfit| misfit.field).collect();
+        assert_eq!(fields, [Field::Detail, Field::Both], "{found:?}");
+        screen.orientation = Orientation::Landscape;
+        let found = misfits(NoticeKind::Banner, text, Some(long), &screen);
+        assert_eq!(found.iter().map(|misfit| misfit.field).collect::<Vec<_>>(), [Field::Both], "{found:?}");
+        let page = "Vi søger frivillige til lektiecaféen – meld dig ved skranken";
+        assert_eq!(misfits(NoticeKind::Page, page, None, &screen), []);
+        screen.viewing_distance_m = 10.0;
+        let found = misfits(NoticeKind::Page, page, None, &screen);
+        assert!(found.len() == 1 && found[0].capacity < page.chars().count(), "{found:?}");
+        let mut capacity = |distance: f64| {
+            screen.viewing_distance_m = distance;
+            misfits(NoticeKind::Urgent, &"x".repeat(500), None, &screen)[0].capacity
+        };
+        assert_eq!(capacity(3.0), MAX_TEXT_CHARS, "never above the room-wide limit");
+        let (six, eight, ten) = (capacity(6.0), capacity(8.0), capacity(10.0));
+        assert!(six > eight && eight > ten, "{six} {eight} {ten}");
     }
 }

@@ -31,8 +31,16 @@ pub const PICTURE_HEIGHT: f32 = 150.0;
 /// A poster's picture in design pixels, landscape and portrait.
 pub const POSTER_LANDSCAPE: (f32, f32) = (1040.0, 780.0);
 pub const POSTER_PORTRAIT: (f32, f32) = (952.0, 714.0);
+/// A notice's picture box in design pixels (fitted, its shape kept): beside the
+/// text in landscape, above it in portrait (`notice-picture-*` in `ui/theme.slint`).
+pub const NOTICE_PICTURE_LANDSCAPE: (f32, f32) = (640.0, 480.0);
+pub const NOTICE_PICTURE_PORTRAIT: (f32, f32) = (888.0, 500.0);
 /// The logo's height in design pixels: `logo-height` in `ui/theme.slint`.
 pub const LOGO_HEIGHT: f32 = 96.0;
+/// In portrait a banner notice has a strip of its own above the footer (two
+/// lines: the text and its detail), in text-scaled design pixels: `banner-height`
+/// in `ui/theme.slint`. In landscape it shares the footer's line.
+pub const BANNER_HEIGHT: f32 = 96.0;
 /// Design pixels taken by the header, the footer and the gaps around the rows.
 const CHROME_HEIGHT: f32 = HEADER_HEIGHT + FOOTER_HEIGHT + 2.0 * ROW_SPACING;
 /// A row holds a two-line title, the subtitle and the place (and, stacked, the
@@ -50,6 +58,13 @@ const DESIGN_DISTANCE_M: f64 = 4.0;
 /// longer fit, a page shows fewer events rather than smaller text. Pictures and
 /// QR codes keep their size: they are looked at up close.
 pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
+    layout_within(width, height, screen, false)
+}
+
+/// The layout, with `banner` while a banner notice is on: in portrait its strip
+/// above the footer takes room from the rows (fewer rows only when they no
+/// longer fit).
+pub fn layout_within(width: u32, height: u32, screen: &Screen, banner: bool) -> Layout {
     let portrait = match screen.orientation {
         Orientation::Auto => height > width,
         Orientation::Landscape => false,
@@ -58,11 +73,12 @@ pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
     let (width, height) = (width.max(1) as f32, height.max(1) as f32);
     let resolution =
         if portrait { (width / 1080.0).min(height / 1920.0) } else { (width / 1920.0).min(height / 1080.0) };
-    let distance = (screen.viewing_distance_m / DESIGN_DISTANCE_M).clamp(1.0, 2.5) as f32;
+    let distance = distance_factor(screen);
     let text_scale = resolution * distance;
     let stacked = portrait || distance >= STACK_FROM_FACTOR;
     let row = if stacked { ROW_HEIGHT_STACKED } else { ROW_HEIGHT };
-    let rows = ((height / text_scale - CHROME_HEIGHT) / row).floor();
+    let chrome = CHROME_HEIGHT + if banner && portrait { BANNER_HEIGHT } else { 0.0 };
+    let rows = ((height / text_scale - chrome) / row).floor();
     Layout {
         rows_per_page: if rows >= 1.0 { rows as usize } else { 1 },
         portrait,
@@ -70,6 +86,11 @@ pub fn layout_for(width: u32, height: u32, screen: &Screen) -> Layout {
         scale: resolution,
         text_scale,
     }
+}
+
+/// How much text grows for the viewing distance: 1 up to 4 m, at most 2.5.
+pub fn distance_factor(screen: &Screen) -> f32 {
+    (screen.viewing_distance_m / DESIGN_DISTANCE_M).clamp(1.0, 2.5) as f32
 }
 
 impl Layout {
@@ -82,6 +103,12 @@ impl Layout {
     /// `-height` in `ui/theme.slint`): 4:3, beside the text or above it.
     pub fn poster_pixels(&self) -> (u32, u32) {
         let (width, height) = if self.portrait { POSTER_PORTRAIT } else { POSTER_LANDSCAPE };
+        ((width * self.scale).ceil().max(1.0) as u32, (height * self.scale).ceil().max(1.0) as u32)
+    }
+
+    /// A notice's picture box in screen pixels.
+    pub fn notice_picture_pixels(&self) -> (u32, u32) {
+        let (width, height) = if self.portrait { NOTICE_PICTURE_PORTRAIT } else { NOTICE_PICTURE_LANDSCAPE };
         ((width * self.scale).ceil().max(1.0) as u32, (height * self.scale).ceil().max(1.0) as u32)
     }
 
@@ -208,5 +235,19 @@ mod tests {
         check(1920, 1080, 6.0, Orientation::Auto, (1, false, true, 1.0, 1.5));
         check(1920, 1080, 15.0, Orientation::Auto, (1, false, true, 1.0, 2.5));
         check(1920, 1080, 3.0, Orientation::Portrait, (5, true, true, 0.5625, 0.5625));
+    }
+
+    /// A banner's strip fits in portrait's spare room; landscape keeps it in the footer.
+    #[test]
+    fn a_banner_costs_no_row_at_the_design_distance() {
+        let mut screen = demo_config().screen;
+        for (width, height) in [(1920, 1080), (1080, 1920), (3840, 2160), (2160, 3840)] {
+            let rows = |layout: Layout| layout.rows_per_page;
+            let (plain, banner) = (layout_for(width, height, &screen), layout_within(width, height, &screen, true));
+            assert_eq!(rows(plain), rows(banner), "{width}x{height}");
+        }
+        screen.viewing_distance_m = 5.0;
+        assert_eq!(layout_for(1080, 1920, &screen).rows_per_page, 4);
+        assert_eq!(layout_within(1080, 1920, &screen, true).rows_per_page, 3, "farther: the strip takes a row");
     }
 }

@@ -35,6 +35,8 @@ pub struct Health {
     pub config: Mutex<String>,
     /// Why the screen is dark while it waits for a display device, if it is.
     pub display_waiting: Mutex<Option<String>>,
+    /// The staff notices on screen, named (`Frame::notices_on`).
+    pub notices: Mutex<Vec<String>>,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -56,12 +58,28 @@ impl Default for Health {
             clock: Mutex::new("not judged yet".into()),
             config: Mutex::new("ok".into()),
             display_waiting: Mutex::new(None),
+            notices: Mutex::new(Vec::new()),
             changed: tokio::sync::Notify::new(),
         }
     }
 }
 
 impl Health {
+    /// The staff notices on screen now; a change is logged and written to the
+    /// status at once.
+    pub fn notices_shown(&self, notices: &[String]) {
+        let mut shown = self.notices.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if shown.as_slice() == notices {
+            return;
+        }
+        match notices {
+            [] => tracing::info!("staff notices: none on screen now"),
+            notices => tracing::info!("staff notices on screen: {}", notices.join("; ")),
+        }
+        *shown = notices.to_vec();
+        self.changed.notify_one();
+    }
+
     /// A frame of page `index` (0-based) of `count` was drawn; another page than
     /// before is a turn. The status file is rewritten when the count changes.
     pub fn page_shown(&self, index: usize, count: usize) {
@@ -146,6 +164,7 @@ impl Health {
                 turns: self.page_turns.load(Ordering::Relaxed),
             },
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
+            notices: self.notices.lock().map(|notices| notices.clone()).unwrap_or_default(),
         }
     }
 }

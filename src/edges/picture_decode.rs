@@ -68,6 +68,15 @@ pub fn make_poster(image: DynamicImage) -> RgbImage {
     crop_and_resize(image, (width, width * 3 / 4))
 }
 
+/// `image` as RGB, transparency laid on white.
+pub fn flatten(image: DynamicImage) -> RgbImage {
+    if image.color().has_alpha() {
+        on_white(&image)
+    } else {
+        image.into_rgb8()
+    }
+}
+
 /// The size of the centred crop of a `width` × `height` picture with the shape of `target`.
 fn crop_shape(width: u32, height: u32, (target_width, target_height): (u32, u32)) -> (u32, u32) {
     if u64::from(width) * u64::from(target_height) > u64::from(height) * u64::from(target_width) {

@@ -28,6 +28,43 @@ pub fn load_poster_at(cache_dir: &Path, url: &str, size: (u32, u32)) -> Option<R
     Some(shrink_to(picture, size))
 }
 
+/// Whether the picture at `path` can be shown (read and decoded under the
+/// memory limits): its size, or what is wrong in words staff can act on.
+pub fn check_picture(path: &Path) -> anyhow::Result<(u32, u32)> {
+    let bytes = std::fs::read(path).with_context(|| {
+        format!("cannot read the picture {}; put it there, or remove the `image` line", path.display())
+    })?;
+    let picture = crate::edges::picture_decode::decode_limited(&bytes).with_context(|| {
+        format!("{} is not a picture eventscreen can show (JPEG, PNG, GIF or WebP)", path.display())
+    })?;
+    Ok((picture.width(), picture.height()))
+}
+
+/// A local picture (a notice's) at most `size`, its shape kept.
+pub fn load_picture_at(path: &Path, size: (u32, u32)) -> anyhow::Result<RgbImage> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let picture = crate::edges::picture_decode::decode_limited(&bytes)?;
+    let (width, height) = fit_within((picture.width(), picture.height()), size);
+    let picture = if (width, height) == (picture.width(), picture.height()) {
+        picture
+    } else {
+        picture.resize_exact(width, height, FilterType::Triangle)
+    };
+    Ok(crate::edges::picture_decode::flatten(picture))
+}
+
+/// `size` scaled down (never up) to fit within `bounds`, its shape kept.
+fn fit_within((width, height): (u32, u32), (max_width, max_height): (u32, u32)) -> (u32, u32) {
+    let scale = f64::min(
+        f64::from(max_width.max(1)) / f64::from(width.max(1)),
+        f64::from(max_height.max(1)) / f64::from(height.max(1)),
+    );
+    if scale >= 1.0 {
+        return (width, height);
+    }
+    ((f64::from(width) * scale).round().max(1.0) as u32, (f64::from(height) * scale).round().max(1.0) as u32)
+}
+
 /// The logo at `path`, at most `height` pixels high (its shape kept).
 pub fn load_logo(path: &Path, height: u32) -> anyhow::Result<RgbaImage> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;

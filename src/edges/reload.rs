@@ -55,7 +55,7 @@ fn read(path: &Path) -> Result<(Config, String), String> {
         .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source }.to_string())?;
     let mut config = parse::parse(&text)
         .map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems }.to_string())?;
-    let (notices, problems) = crate::edges::notice_files::read_notices(&notice_files::notices_dir(path));
+    let (notices, problems) = notice_files::read_notices(&notice_files::notices_dir(path), &config.screen);
     for problem in problems {
         tracing::warn!("a notice file left out: {problem}");
     }

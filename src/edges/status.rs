@@ -38,6 +38,9 @@ pub struct Status {
     pub pages: Pages,
     /// A PNG of the current frame, refreshed every few minutes, if any.
     pub frame_png: Option<PathBuf>,
+    /// The staff notices on screen: `banner "Lukker kl. 16" (jul.toml)`.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +175,10 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
             status.cache_bytes / 1024
         ),
     ];
+    match status.notices.as_slice() {
+        [] => lines.push("notices: none on screen".into()),
+        notices => lines.push(format!("notices: {}", notices.join("; "))),
+    }
     for source in &status.sources {
         lines.push(format!(
             "source {}: {}; last success {}; last try {}",
@@ -218,6 +225,7 @@ mod tests {
             cache_bytes: 2048,
             pages: Pages { shown: 2, count: 5, turns: 11 },
             frame_png: None,
+            notices: vec!["banner \"Lukker kl. 16\" (jul.toml)".into()],
         }
     }
 
@@ -253,5 +261,6 @@ mod tests {
         let text = describe(&healthy(), at("2026-11-23T12:30:00Z"));
         assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 2 h 30 min"), "{text}");
         assert!(text.contains("page: 2 of 5 (11 turns since start); cache: 2 KB"), "{text}");
+        assert!(text.contains("notices: banner \"Lukker kl. 16\" (jul.toml)"), "{text}");
     }
 }

@@ -35,17 +35,7 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     }
     window.set_show_qr(frame.show_qr);
     adapter.set_has_poster(frame.poster.is_some());
-    adapter.set_has_notice(frame.notice.is_some());
-    if let Some((title, detail)) = &frame.notice {
-        set_if_changed(adapter.get_notice_title(), title, |text| adapter.set_notice_title(text));
-        set_if_changed(adapter.get_notice_detail(), detail, |text| adapter.set_notice_detail(text));
-    }
-    set_if_changed(adapter.get_banner(), &frame.banner, |text| adapter.set_banner(text));
-    adapter.set_has_urgent(frame.urgent.is_some());
-    if let Some((title, detail)) = &frame.urgent {
-        set_if_changed(adapter.get_urgent_title(), title, |text| adapter.set_urgent_title(text));
-        set_if_changed(adapter.get_urgent_detail(), detail, |text| adapter.set_urgent_detail(text));
-    }
+    show_notices(&adapter, frame, pictures);
     if let Some(poster) = &frame.poster {
         let mut row = event_row(poster, frame.show_qr, pictures);
         let picture = pictures.poster(&poster.image_url);
@@ -59,6 +49,30 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
         && rows.iter().enumerate().all(|(index, row)| slint::Model::row_data(&current, index).as_ref() == Some(row));
     if !unchanged {
         adapter.set_rows(ModelRc::from(Rc::new(VecModel::from(rows))));
+    }
+}
+
+/// A notice's page (with its picture once it is here), the banner, an urgent notice.
+fn show_notices(adapter: &ScheduleAdapter<'_>, frame: &Frame, pictures: &Pictures) {
+    adapter.set_has_notice(frame.notice.is_some());
+    if let Some(notice) = &frame.notice {
+        set_if_changed(adapter.get_notice_title(), &notice.title, |text| adapter.set_notice_title(text));
+        set_if_changed(adapter.get_notice_detail(), &notice.detail, |text| adapter.set_notice_detail(text));
+        let picture = notice.image.as_deref().and_then(|path| pictures.notice_picture(path));
+        adapter.set_has_notice_picture(picture.is_some());
+        adapter.set_notice_picture(picture.unwrap_or_default());
+    }
+    let banner = frame.banner.as_ref();
+    set_if_changed(adapter.get_banner_title(), banner.map_or("", |banner| &banner.title), |text| {
+        adapter.set_banner_title(text)
+    });
+    set_if_changed(adapter.get_banner_detail(), banner.map_or("", |banner| &banner.detail), |text| {
+        adapter.set_banner_detail(text)
+    });
+    adapter.set_has_urgent(frame.urgent.is_some());
+    if let Some(urgent) = &frame.urgent {
+        set_if_changed(adapter.get_urgent_title(), &urgent.title, |text| adapter.set_urgent_title(text));
+        set_if_changed(adapter.get_urgent_detail(), &urgent.detail, |text| adapter.set_urgent_detail(text));
     }
 }
 

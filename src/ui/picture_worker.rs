@@ -17,6 +17,8 @@ pub enum Wanted {
     Poster { url: String, size: (u32, u32) },
     /// The library's logo, scaled down to `height`.
     Logo { path: PathBuf, height: u32 },
+    /// A notice's picture (a local file), scaled down to fit `size`.
+    Local { path: PathBuf, size: (u32, u32) },
 }
 
 /// Decoded pixels, ready to become a `slint::Image` on the UI thread.
@@ -60,6 +62,17 @@ pub fn load(cache_dir: Option<&Path>, wanted: &Wanted) -> Option<Pixels> {
             let poster = crate::edges::picture_files::load_poster_at(cache_dir?, url, *size)?;
             Some(Pixels::Rgb(SharedPixelBuffer::clone_from_slice(poster.as_raw(), poster.width(), poster.height())))
         }
+        Wanted::Local { path, size } => match crate::edges::picture_files::load_picture_at(path, *size) {
+            Ok(picture) => Some(Pixels::Rgb(SharedPixelBuffer::clone_from_slice(
+                picture.as_raw(),
+                picture.width(),
+                picture.height(),
+            ))),
+            Err(error) => {
+                tracing::warn!("a notice's image {}: {error:#}; showing the notice without it", path.display());
+                None
+            }
+        },
         Wanted::Logo { path, height } => match crate::edges::picture_files::load_logo(path, *height) {
             Ok(logo) => {
                 Some(Pixels::Rgba(SharedPixelBuffer::clone_from_slice(logo.as_raw(), logo.width(), logo.height())))

@@ -39,6 +39,8 @@ pub struct Pictures {
     logo: Option<(Wanted, Slot)>,
     /// The poster on screen's picture.
     poster: Option<(Wanted, Slot)>,
+    /// The notice page on screen's picture.
+    notice: Option<(Wanted, Slot)>,
 }
 
 impl Pictures {
@@ -54,6 +56,7 @@ impl Pictures {
             qr_codes: HashMap::new(),
             logo: None,
             poster: None,
+            notice: None,
         }
     }
 
@@ -93,6 +96,7 @@ impl Pictures {
             }
         }
         self.prepare_poster(frame);
+        self.prepare_notice(frame);
         match &frame.logo {
             Some(path) => {
                 let wanted = Wanted::Logo { path: path.clone(), height: frame.layout.logo_pixels() };
@@ -120,6 +124,20 @@ impl Pictures {
         }
     }
 
+    /// The notice page's picture, fitted in its box; none kept without one.
+    fn prepare_notice(&mut self, frame: &Frame) {
+        match frame.notice.as_ref().and_then(|notice| notice.image.clone()) {
+            Some(path) => {
+                let wanted = Wanted::Local { path, size: frame.layout.notice_picture_pixels() };
+                if self.notice.as_ref().is_none_or(|(asked, _)| *asked != wanted) {
+                    self.notice = Some((wanted.clone(), Slot::Waiting));
+                    self.fetch(wanted);
+                }
+            }
+            None => self.notice = None,
+        }
+    }
+
     /// Asks the worker for `wanted`, or loads it now without one.
     fn fetch(&mut self, wanted: Wanted) {
         if self.worker.as_ref().is_some_and(|worker| worker.ask(wanted.clone())) {
@@ -144,6 +162,7 @@ impl Pictures {
             },
             wanted @ Wanted::Logo { .. } => fill(&mut self.logo, &wanted, ready),
             wanted @ Wanted::Poster { .. } => fill(&mut self.poster, &wanted, ready),
+            wanted @ Wanted::Local { .. } => fill(&mut self.notice, &wanted, ready),
         }
     }
 
@@ -167,6 +186,14 @@ impl Pictures {
     pub fn poster(&self, url: &str) -> Option<Image> {
         match &self.poster {
             Some((Wanted::Poster { url: asked, .. }, Slot::Ready { image, .. })) if asked == url => image.clone(),
+            _ => None,
+        }
+    }
+
+    /// The notice page's picture at `path`, once it is here.
+    pub fn notice_picture(&self, path: &Path) -> Option<Image> {
+        match &self.notice {
+            Some((Wanted::Local { path: asked, .. }, Slot::Ready { image, .. })) if asked == path => image.clone(),
             _ => None,
         }
     }

@@ -93,6 +93,7 @@ impl Screen {
         self.page_index = frame.page_index;
         self.page_count = frame.page_count;
         self.health.page_shown(frame.page_index, frame.page_count);
+        self.health.notices_shown(&frame.notices_on);
         self.shown_minute = now.timestamp().div_euclid(60);
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);

@@ -82,3 +82,34 @@ fn check_config_prints_every_broken_notice_with_its_line() {
         assert!(stderr.contains(&line), "{line} in:\n{stderr}");
     }
 }
+
+/// A notice's picture is read by check-config: a missing file and a file that
+/// is no picture are each reported at their `image` line (exit 78); a good one passes.
+#[test]
+fn check_config_reads_the_notices_pictures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("eventscreen.toml");
+    let good = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pictures/coffee-cc0.jpg");
+    let not_a_picture = dir.path().join("plakat.jpg");
+    std::fs::write(&not_a_picture, "<html>404</html>").expect("write");
+    let config = format!(
+        "[[sources]]\nurl = \"https://bibliotek.example.dk/api/v1/events\"\n\n[[notices]]\ntext = \"Kaffe\"\nimage = \"{good}\"\n"
+    );
+    std::fs::write(&path, &config).expect("write");
+    let check = || eventscreen(&["check-config", path.to_str().expect("utf-8 path")]);
+    let output = check();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    std::fs::create_dir(dir.path().join("notices.d")).expect("folder");
+    let notice = dir.path().join("notices.d/plakat.toml");
+    std::fs::write(&notice, format!("text = \"Plakat\"\nimage = \"{}\"\n", not_a_picture.display())).expect("write");
+    std::fs::write(&path, config.replace(good, "/nowhere/frivillig.jpg")).expect("write");
+    let output = check();
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = text(&output.stderr);
+    for line in [
+        format!("{}:6:9: notices[1].image: cannot read the picture /nowhere/frivillig.jpg", path.display()),
+        format!("{}:2:9: image: {} is not a picture eventscreen can show", notice.display(), not_a_picture.display()),
+    ] {
+        assert!(stderr.contains(&line), "{line} in:\n{stderr}");
+    }
+}

@@ -294,45 +294,4 @@ fn poster_portrait() {
     check_poster("poster-portrait.png", "1080x1920", "4");
 }
 
-/// Staff notices: a banner over a schedule page, a notice's own page, and an urgent takeover.
-const NOTICES: &str = "[[notices]]\ntext = \"Biblioteket lukker kl. 16 i dag\"\ndetail = \"Selvbetjeningen er åben til kl. 22\"\nkind = \"banner\"\n\n[[notices]]\ntext = \"Vi søger frivillige til lektiecaféen\"\ndetail = \"Spørg ved skranken, eller skriv til os på bibliotekets hjemmeside\"\nkind = \"page\"\n";
-const URGENT: &str = "[[notices]]\ntext = \"Bygningen er lukket – brug indgangen i Vestergade\"\ndetail = \"Vi beklager ulejligheden\"\nkind = \"urgent\"\nfrom = 2026-11-23T07:00:00\nuntil = 2026-11-23T12:00:00\n";
-
-fn check_notice(name: &str, extra: &str, size: &str, page: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = cached_config(dir.path(), REAL_CONTENT, extra);
-    check_golden(
-        name,
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "render",
-            "--at",
-            MONDAY_MORNING,
-            "--size",
-            size,
-            "--page",
-            page,
-        ],
-    );
-}
-
-#[test]
-fn notice_banner_over_a_schedule_page() {
-    check_notice("notice-banner.png", NOTICES, "1920x1080", "1");
-}
-
-#[test]
-fn notice_page_portrait() {
-    check_notice("notice-page-portrait.png", NOTICES, "1080x1920", "4");
-}
-
-#[test]
-fn notice_urgent_landscape_4k() {
-    check_notice("notice-urgent-4k.png", URGENT, "3840x2160", "1");
-}
-
-#[test]
-fn notice_urgent_portrait() {
-    check_notice("notice-urgent-portrait.png", URGENT, "1080x1920", "1");
-}
+mod notices;

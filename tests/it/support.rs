@@ -129,6 +129,7 @@ pub fn status_of(
         cache_bytes: 0,
         pages: Default::default(),
         frame_png: None,
+        notices: Vec::new(),
     }
 }
 

@@ -72,7 +72,8 @@ fn slint_length(name: &str) -> f32 {
 
 #[test]
 fn pagination_counts_with_the_heights_the_ui_draws() {
-    use eventscreen::domain::paginate::{FOOTER_HEIGHT, HEADER_HEIGHT, ROW_SPACING};
+    use eventscreen::domain::paginate::{BANNER_HEIGHT, FOOTER_HEIGHT, HEADER_HEIGHT, ROW_SPACING};
+    assert_eq!(slint_length("banner-height"), BANNER_HEIGHT);
     assert_eq!(slint_length("header-height"), HEADER_HEIGHT);
     assert_eq!(slint_length("footer-height"), FOOTER_HEIGHT);
     assert_eq!(slint_length("row-spacing"), ROW_SPACING);
@@ -105,4 +106,19 @@ fn poster_pictures_are_decoded_at_the_size_the_ui_draws() {
     );
     assert!(text.contains(&width), "{width}");
     assert!(text.contains(&height), "{height}");
+}
+
+/// A notice's picture is decoded at the size of the box the UI fits it in.
+#[test]
+fn notice_pictures_are_decoded_at_the_size_the_ui_draws() {
+    use eventscreen::domain::paginate::{NOTICE_PICTURE_LANDSCAPE, NOTICE_PICTURE_PORTRAIT};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).expect("theme.slint");
+    for (name, portrait, landscape) in [
+        ("width", NOTICE_PICTURE_PORTRAIT.0, NOTICE_PICTURE_LANDSCAPE.0),
+        ("height", NOTICE_PICTURE_PORTRAIT.1, NOTICE_PICTURE_LANDSCAPE.1),
+    ] {
+        let line =
+            format!("property <length> notice-picture-{name}: (portrait ? {portrait}px : {landscape}px) * scale;");
+        assert!(text.contains(&line), "{line}");
+    }
 }

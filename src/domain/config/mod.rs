@@ -8,7 +8,7 @@ mod raw;
 mod state;
 mod validate;
 
-pub use notice::{Notice, NoticeKind};
+pub use notice::{Notice, NoticeImage, NoticeKind};
 pub use state::ConfigState;
 
 use std::fmt;

@@ -14,7 +14,7 @@ use toml::Spanned;
 
 use crate::domain::config::raw::{RawConfig, RawNotice};
 use crate::domain::config::validate::{notice_file, validate};
-use crate::domain::config::{Config, Notice, Problem};
+use crate::domain::config::{Config, Notice, Problem, Screen};
 
 pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -24,11 +24,12 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
 }
 
 /// One notice file (`notices.d/*.toml`: the keys of one `[[notices]]` table at
-/// the top level): the [`Notice`], or every problem with its line.
-pub fn parse_notice(src: &str) -> Result<Notice, Vec<Problem>> {
+/// the top level): the [`Notice`], or every problem with its line. Its text
+/// must fit where `screen` (the main config's) draws it.
+pub fn parse_notice(src: &str, screen: &Screen) -> Result<Notice, Vec<Problem>> {
     let mut problems = Vec::new();
     let raw = deserialize_collecting::<RawNotice>(src, &mut problems);
-    let notice = raw.and_then(|raw| notice_file(src, raw, &mut problems));
+    let notice = raw.and_then(|raw| notice_file(src, raw, screen, &mut problems));
     finish(notice, problems)
 }
 

@@ -26,7 +26,7 @@ pub(super) struct RawConfig {
 pub(super) struct RawNotice {
     pub(super) text: Spanned<String>,
     #[serde(default)]
-    pub(super) detail: Option<String>,
+    pub(super) detail: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) image: Option<Spanned<String>>,
     #[serde(default)]

@@ -31,6 +31,8 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
     let schedule = check.schedule(raw.schedule);
     let fetch = check.fetch(raw.fetch);
     let update = check.update(raw.update);
+    let notices =
+        raw.notices.iter().enumerate().filter_map(|(index, notice)| check.notice(index, notice, &screen)).collect();
     let config = Config {
         library: Library {
             name: non_empty(raw.library.name).unwrap_or_else(|| "Biblioteket".into()),
@@ -46,16 +48,17 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         theme: check.theme(raw.theme),
         opening_hours: check.opening_hours(raw.opening_hours),
         posters: check.posters(raw.posters),
-        notices: raw.notices.iter().enumerate().filter_map(|(index, notice)| check.notice(index, notice)).collect(),
+        notices,
     };
     Some(config)
 }
 
-/// A notice file's notice (its keys at the top level, so problems name them alone).
-pub(super) fn notice_file(src: &str, raw: RawNotice, problems: &mut Vec<Problem>) -> Option<Notice> {
+/// A notice file's notice (its keys at the top level, so problems name them
+/// alone), checked for the main config's `screen`.
+pub(super) fn notice_file(src: &str, raw: RawNotice, screen: &Screen, problems: &mut Vec<Problem>) -> Option<Notice> {
     let mut check = Checker { src, problems };
     let span = 0..src.len();
-    check.notice_at("", &toml::Spanned::new(span, raw))
+    check.notice_at("", &toml::Spanned::new(span, raw), screen)
 }
 
 impl Checker<'_> {

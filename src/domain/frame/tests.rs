@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::demo::{demo_config, demo_events};
+use crate::domain::paginate::layout_for;
 use crate::test_support::at;
 
 fn request<'a>(events: &'a [Event], config: &'a Config, last_success: &str, page_index: usize) -> FrameRequest<'a> {
@@ -105,4 +106,52 @@ fn no_events_gives_the_empty_slide() {
     assert_eq!((frame.rows.len(), frame.page_count, frame.page_index), (0, 0, 0));
     assert_eq!(frame.empty_title, "Ingen arrangementer de næste dage");
     assert_eq!(frame.empty_detail, "Se alle arrangementer på bibliotek.example.dk");
+}
+
+/// A page notice closes the round, the banner is on every slide, an urgent
+/// notice is there until its `until`, and each is named for the status.
+#[test]
+fn staff_notices_take_their_places() {
+    let mut config = demo_config();
+    let notice = |text: &str, kind, until: Option<&str>| Notice {
+        text: text.into(),
+        detail: Some("Mere her".into()),
+        image: None,
+        from: None,
+        until: until.map(|time| chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M").expect("time")),
+        screens: Vec::new(),
+        kind,
+        file: Some("/etc/eventscreen/notices.d/jul.toml".into()),
+    };
+    config.notices = vec![
+        notice("Frivillige søges", crate::domain::config::NoticeKind::Page, None),
+        notice("Lukker kl. 16", crate::domain::config::NoticeKind::Banner, None),
+        notice("Brug indgangen i Vestergade", crate::domain::config::NoticeKind::Urgent, Some("2026-11-23T10:30")),
+    ];
+    let events = demo_events(at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
+    let first = build_frame(&request(&events, &config, "2026-11-23T09:50:00+01:00", 0));
+    let last = build_frame(&request(&events, &config, "2026-11-23T09:50:00+01:00", first.page_count - 1));
+    assert_eq!(
+        last.notice.as_ref().map(|notice| notice.title.as_str()),
+        Some("Frivillige søges"),
+        "the round ends on it"
+    );
+    assert!(last.rows.is_empty() && first.notice.is_none());
+    for frame in [&first, &last] {
+        assert_eq!(frame.banner.as_ref().map(|banner| banner.title.as_str()), Some("Lukker kl. 16"));
+        assert_eq!(frame.urgent.as_ref().map(|urgent| urgent.detail.as_str()), Some("Mere her"));
+    }
+    assert_eq!(
+        first.notices_on,
+        [
+            "page \"Frivillige søges\" (jul.toml)",
+            "banner \"Lukker kl. 16\" (jul.toml)",
+            "urgent \"Brug indgangen i Vestergade\" (jul.toml)"
+        ]
+    );
+    let later = FrameRequest {
+        now: at("2026-11-23T10:30:00+01:00"),
+        ..request(&events, &config, "2026-11-23T10:20:00+01:00", 0)
+    };
+    assert_eq!(build_frame(&later).urgent, None, "gone at its `until`");
 }

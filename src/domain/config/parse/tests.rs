@@ -162,7 +162,7 @@ fn broken_notices_are_each_reported_with_their_line() {
         &[
             "eventscreen.toml:6:8: notices[1].kind: \"popup\" is not a choice here; use \"page\" or \"banner\" or \"urgent\"",
             "eventscreen.toml:11:9: notices[2].until: 2026-12-20 00:00 is not after `from` (2026-12-24 00:00)",
-            "eventscreen.toml:14:8: notices[3].text: the text has 132 characters; at most 120 read across a room (put the rest in `detail`)",
+            "eventscreen.toml:14:8: notices[3].text: the text has 132 characters; a notice's page holds about 120 at 3 m (screen.viewing_distance_m); shorten it, or put the rest in `detail`",
         ],
     );
 }
@@ -188,8 +188,14 @@ fn notices_are_read_in_local_time() {
 /// with their lines and the keys alone.
 #[test]
 fn a_notice_file_is_one_notice() {
-    let notice =
-        parse_notice("text = \"Juleåbent\"\ndetail = \"24.–26. december lukket\"\nkind = \"banner\"\n").expect("valid");
+    let screen = &Config::stand_in().screen;
+    let parse_notice = |src: &str| parse_notice(src, screen);
+    let notice = parse_notice(
+        "text = \"Juleåbent\"\ndetail = \"24.–26. december lukket\"\nimage = \"/srv/jul.png\"\nkind = \"banner\"\n",
+    )
+    .expect("valid");
+    let image = notice.image.as_ref().expect("an image");
+    assert_eq!((image.line, image.column, image.key.as_str()), (3, 9, "image"), "where check-config points");
     assert_eq!((notice.text.as_str(), notice.kind), ("Juleåbent", crate::domain::config::NoticeKind::Banner));
     let problems = parse_notice("text = \"Juleåbent\"\nkind = \"popup\"\ncolour = \"red\"\n").expect_err("broken");
     let lines: Vec<String> = problems.iter().map(|p| p.display("jul.toml").to_string()).collect();
@@ -197,4 +203,22 @@ fn a_notice_file_is_one_notice() {
     assert!(lines[0].starts_with("jul.toml:2:8: kind: \"popup\" is not a choice here"), "{lines:?}");
     assert!(lines[1].starts_with("jul.toml:3:1: colour: unknown key"), "{lines:?}");
     assert!(parse_notice("detail = \"no text\"\n").is_err(), "text is required");
+}
+
+/// Farther away, text is larger and less of it fits: the limit follows
+/// `screen.viewing_distance_m`.
+#[test]
+fn a_notice_must_fit_at_the_viewing_distance() {
+    let urgent = "[[notices]]\ntext = \"Bygningen er lukket – brug indgangen i Vestergade\"\nkind = \"urgent\"\n";
+    assert!(parse(&format!("{MINIMAL}\n{urgent}")).is_ok(), "fits from 3 m");
+    let far = format!("{MINIMAL}\n[screen]\nviewing_distance_m = 10\n\n{urgent}");
+    let problems = parse(&far).expect_err("too long from 10 m");
+    let line = problems[0].display("eventscreen.toml").to_string();
+    assert!(
+        line.starts_with(
+            "eventscreen.toml:8:8: notices[1].text: the text has 49 characters; an urgent notice holds about"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("at 10 m (screen.viewing_distance_m)"), "{line}");
 }

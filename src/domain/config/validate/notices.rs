@@ -6,18 +6,17 @@ use toml::Spanned;
 use super::primitives::non_empty;
 use super::Checker;
 use crate::domain::config::raw::RawNotice;
-use crate::domain::config::{Notice, NoticeKind};
-
-/// Longer than this, a notice's text no longer reads across a room.
-pub(super) const MAX_TEXT_CHARS: usize = 120;
+use crate::domain::config::{line_column, Notice, NoticeImage, NoticeKind, Screen};
+use crate::domain::notices::{misfits, Field};
 
 impl Checker<'_> {
-    pub(super) fn notice(&mut self, index: usize, raw: &Spanned<RawNotice>) -> Option<Notice> {
-        self.notice_at(&format!("notices[{}].", index + 1), raw)
+    pub(super) fn notice(&mut self, index: usize, raw: &Spanned<RawNotice>, screen: &Screen) -> Option<Notice> {
+        self.notice_at(&format!("notices[{}].", index + 1), raw, screen)
     }
 
-    /// A notice whose keys are named `{prefix}text` and so on in problems.
-    pub(super) fn notice_at(&mut self, prefix: &str, raw: &Spanned<RawNotice>) -> Option<Notice> {
+    /// A notice whose keys are named `{prefix}text` and so on in problems; its
+    /// text must fit where `screen` draws it.
+    pub(super) fn notice_at(&mut self, prefix: &str, raw: &Spanned<RawNotice>, screen: &Screen) -> Option<Notice> {
         let key = |field: &str| format!("{prefix}{field}");
         let notice = raw.get_ref();
         let text = notice.text.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -28,13 +27,6 @@ impl Checker<'_> {
                 "the notice has no text; write what the screen should say".into(),
             );
             return None;
-        }
-        if text.chars().count() > MAX_TEXT_CHARS {
-            let message = format!(
-                "the text has {} characters; at most {MAX_TEXT_CHARS} read across a room (put the rest in `detail`)",
-                text.chars().count()
-            );
-            self.report(notice.text.span().start, &key("text"), message);
         }
         let from = notice.from.as_ref().and_then(|time| self.local_time(&key("from"), time, false));
         let until = notice.until.as_ref().and_then(|time| self.local_time(&key("until"), time, true));
@@ -51,15 +43,57 @@ impl Checker<'_> {
             &[("page", NoticeKind::Page), ("banner", NoticeKind::Banner), ("urgent", NoticeKind::Urgent)],
             NoticeKind::Page,
         );
+        let detail = non_empty(notice.detail.as_ref().map(|detail| detail.get_ref().clone()));
+        self.fits(&key, notice, (&text, detail.as_deref(), kind), screen);
         Some(Notice {
             text,
-            detail: non_empty(notice.detail.clone()),
-            image: notice.image.as_ref().and_then(|image| non_empty(Some(image.get_ref().clone()))).map(Into::into),
+            detail,
+            image: notice.image.as_ref().and_then(|image| self.image(&key("image"), image)),
             from,
             until,
             screens: notice.screens.iter().filter_map(|screen| non_empty(Some(screen.clone()))).collect(),
             kind,
+            file: None,
         })
+    }
+
+    /// Reports a text (or a banner's detail) longer than reads where the notice
+    /// is drawn at the screen's viewing distance.
+    fn fits(
+        &mut self,
+        key: &dyn Fn(&str) -> String,
+        raw: &RawNotice,
+        notice: (&str, Option<&str>, NoticeKind),
+        screen: &Screen,
+    ) {
+        let (text, detail, kind) = notice;
+        let place = match kind {
+            NoticeKind::Page => "a notice's page holds",
+            NoticeKind::Banner => "a banner's line holds",
+            NoticeKind::Urgent => "an urgent notice holds",
+        };
+        for misfit in misfits(kind, text, detail, screen) {
+            let capacity = misfit.capacity;
+            let (what, offset) = match (misfit.field, raw.detail.as_ref()) {
+                (Field::Detail, Some(raw_detail)) => ("detail", raw_detail.span().start),
+                (Field::Both, Some(raw_detail)) => ("text and detail on one line", raw_detail.span().start),
+                _ => ("text", raw.text.span().start),
+            };
+            let hint = if kind == NoticeKind::Banner { "" } else { ", or put the rest in `detail`" };
+            let message = format!(
+                "the {what} has {} characters; {place} about {capacity} at {} m (screen.viewing_distance_m); shorten it{hint}",
+                misfit.count, screen.viewing_distance_m,
+            );
+            let field = if what == "text" { "text" } else { "detail" };
+            self.report(offset, &key(field), message);
+        }
+    }
+
+    /// A notice's picture with where it is written; the file is read by `check-config`.
+    fn image(&mut self, key: &str, raw: &Spanned<String>) -> Option<NoticeImage> {
+        let path = non_empty(Some(raw.get_ref().clone()))?;
+        let (line, column) = line_column(self.src, raw.span().start);
+        Some(NoticeImage { path: path.into(), line, column, key: key.to_string() })
     }
 
     /// A TOML local date-time (`2026-12-23T08:00:00`) as the screen's local time.
