@@ -42,7 +42,7 @@ pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
         }
         Err(problem) => {
             let saved = std::fs::read_to_string(copy).ok().and_then(|text| parse::parse(&text).ok());
-            Startup { config: saved, problem: Some(problem) }
+            Startup { config: saved.map(|config| with_notice_files(config, path)), problem: Some(problem) }
         }
     }
 }
@@ -53,14 +53,21 @@ pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
 fn read(path: &Path) -> Result<(Config, String), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source }.to_string())?;
-    let mut config = parse::parse(&text)
+    let config = parse::parse(&text)
         .map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems }.to_string())?;
+    Ok((with_notice_files(config, path), text))
+}
+
+/// `config` (read from `path`, or its last good copy) with the notices in the
+/// `notices.d/` beside `path` joined to its own; a broken notice file is left
+/// out with a warning.
+fn with_notice_files(mut config: Config, path: &Path) -> Config {
     let (notices, problems) = notice_files::read_notices(&notice_files::notices_dir(path), &config.screen);
     for problem in problems {
         tracing::warn!("a notice file left out: {problem}");
     }
     config.notices.extend(notices);
-    Ok((config, text))
+    config
 }
 
 /// Keeps a copy of a config that loaded, writing only when it differs.
