@@ -9,6 +9,7 @@ pub mod feed;
 pub mod frame;
 pub mod hours;
 pub mod notices;
+pub mod opening_hours;
 pub mod paginate;
 pub mod posters;
 pub mod present;

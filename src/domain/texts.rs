@@ -45,6 +45,22 @@ pub struct Texts {
     pub setup_title: &'static str,
     pub setup_where: &'static str,
     pub setup_after: &'static str,
+    /// The opening hours page's heading.
+    pub opening_hours: &'static str,
+    /// The header line's opening hours: "Åbent i dag 10–18", "Åbner kl. 10",
+    /// "Åbner i morgen kl. 10", "Lukket nu", "Lukket i dag".
+    pub open_today: &'static str,
+    pub opens: &'static str,
+    /// Before a time of day: "kl. 10", "at 10".
+    pub at_clock: &'static str,
+    /// "tomorrow" inside a sentence ("Åbner i morgen kl. 10").
+    pub tomorrow_in_sentence: &'static str,
+    pub closed_now: &'static str,
+    pub closed_today: &'static str,
+    /// A day without opening hours on the opening hours page.
+    pub closed: &'static str,
+    /// Between hours and minutes in opening hours: "10.30" in Danish, "10:30" in English.
+    pub clock_separator: &'static str,
 }
 
 pub const DANISH: Texts = Texts {
@@ -91,6 +107,15 @@ pub const DANISH: Texts = Texts {
     setup_title: "Skærmen er ikke sat op endnu",
     setup_where: "Skriv bibliotekets adresse i {path} under [[sources]]:",
     setup_after: "Skærmen henter arrangementerne få sekunder efter, uden genstart.",
+    opening_hours: "Åbningstider",
+    open_today: "Åbent i dag",
+    opens: "Åbner",
+    at_clock: "kl.",
+    tomorrow_in_sentence: "i morgen",
+    closed_now: "Lukket nu",
+    closed_today: "Lukket i dag",
+    closed: "Lukket",
+    clock_separator: ".",
 };
 
 pub const ENGLISH: Texts = Texts {
@@ -137,6 +162,15 @@ pub const ENGLISH: Texts = Texts {
     setup_title: "The screen is not set up yet",
     setup_where: "Write the library's address in {path} under [[sources]]:",
     setup_after: "The screen fetches the events a few seconds later, without a restart.",
+    opening_hours: "Opening hours",
+    open_today: "Open today",
+    opens: "Opens",
+    at_clock: "at",
+    tomorrow_in_sentence: "tomorrow",
+    closed_now: "Closed now",
+    closed_today: "Closed today",
+    closed: "Closed",
+    clock_separator: ":",
 };
 
 pub fn texts(language: Language) -> &'static Texts {
