@@ -40,7 +40,8 @@ mod tests {
         let mut days = [None; 7];
         days[0] = Some(Some((time("08:00"), time("20:00")))); // Monday
         days[6] = Some(None); // Sunday closed
-        let hours = OpeningHours { days, off_hours: OffHours::Black, on_command: vec![], off_command: vec![] };
+        let hours =
+            OpeningHours { days, off_hours: OffHours::Black, on_command: vec![], off_command: vec![], cms: None };
         let check = |instant: &str, expected: bool| {
             assert_eq!(screen_on(&hours, at(instant), Copenhagen), expected, "{instant}")
         };

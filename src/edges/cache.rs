@@ -93,6 +93,9 @@ pub struct Snapshot {
     pub server_time: Option<ServerTime>,
     /// The sources these events came from.
     pub sources: Vec<Source>,
+    /// The CMS's opening hours for the configured branch (`opening_hours.source = "cms"`),
+    /// from the cache or the last fetch; `None` while the CMS has never answered.
+    pub hours: Option<crate::domain::opening_hours::CmsHours>,
 }
 
 impl Snapshot {

@@ -130,6 +130,23 @@ pub struct OpeningHours {
     /// Run when the screen turns on / off (e.g. `cec-ctl` to switch the TV).
     pub on_command: Vec<String>,
     pub off_command: Vec<String>,
+    /// The CMS's own opening hours (`source = "cms"`); `days` are the fallback
+    /// while the CMS has never answered.
+    pub cms: Option<CmsHoursSettings>,
+}
+
+/// Where the CMS publishes the opening hours, which branch's to use, and how
+/// they drive the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CmsHoursSettings {
+    /// `…/api/v1/opening_hours` (by default on the first source's site).
+    pub url: url::Url,
+    pub branch: crate::domain::opening_hours::Branch,
+    /// The categories that count as open ("Åbent", "Med betjening", "Selvbetjening").
+    pub open_categories: Vec<String>,
+    pub margins: crate::domain::opening_hours::Margins,
+    /// An "Åbningstider" page with the coming seven days closes each round.
+    pub page: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

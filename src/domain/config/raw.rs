@@ -119,6 +119,15 @@ pub(super) struct RawOpeningHours {
     pub(super) off_hours: Option<Spanned<String>>,
     pub(super) on_command: Vec<String>,
     pub(super) off_command: Vec<String>,
+    /// "config" (the days above) or "cms" (the CMS's own hours, the days above the fallback).
+    pub(super) source: Option<Spanned<String>>,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) branch_id: Option<Spanned<i64>>,
+    pub(super) branch: Option<Spanned<String>>,
+    pub(super) categories: Option<Vec<String>>,
+    pub(super) on_before_minutes: Option<Spanned<i64>>,
+    pub(super) off_after_minutes: Option<Spanned<i64>>,
+    pub(super) page: bool,
 }
 
 #[derive(Deserialize, Default)]

@@ -8,11 +8,11 @@ use url::Url;
 
 use crate::domain::colour::{contrast_ratio, parse_hex, MIN_TEXT_CONTRAST};
 use crate::domain::config::raw::{
-    RawConfig, RawFetch, RawNotice, RawNumber, RawOpeningHours, RawSchedule, RawScreen, RawSource, RawTheme,
+    RawConfig, RawFetch, RawNotice, RawNumber, RawSchedule, RawScreen, RawSource, RawTheme,
 };
 use crate::domain::config::{
-    CacheSettings, Config, FetchSettings, Language, Library, Notice, OffHours, OpeningHours, Orientation, Policy,
-    Problem, ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged,
+    CacheSettings, Config, FetchSettings, Language, Library, Notice, Orientation, Policy, Problem, ScheduleRules,
+    Screen, SeriesRows, Source, Theme, Untagged,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -27,6 +27,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
             message: "no feed to show; add a [[sources]] table with the library's events address, e.g.\n    [[sources]]\n    url = \"https://bibliotek.example.dk/api/v1/events\"".into(),
         });
     }
+    let sources_for_hours: Vec<url::Url> = sources.iter().map(|source: &Source| source.url.clone()).collect();
     let screen = check.screen(raw.screen);
     let schedule = check.schedule(raw.schedule);
     let fetch = check.fetch(raw.fetch);
@@ -46,7 +47,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         cache: CacheSettings { dir: non_empty(raw.cache.dir).map(PathBuf::from) },
         update,
         theme: check.theme(raw.theme),
-        opening_hours: check.opening_hours(raw.opening_hours),
+        opening_hours: check.opening_hours(raw.opening_hours, &sources_for_hours),
         posters: check.posters(raw.posters),
         notices,
     };
@@ -99,6 +100,7 @@ impl Checker<'_> {
     }
 }
 
+mod hours;
 mod notices;
 mod posters;
 mod primitives;
@@ -205,34 +207,6 @@ impl Checker<'_> {
         theme
     }
 
-    fn opening_hours(&mut self, raw: RawOpeningHours) -> OpeningHours {
-        let days = [raw.monday, raw.tuesday, raw.wednesday, raw.thursday, raw.friday, raw.saturday, raw.sunday];
-        let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        let mut parsed = [None; 7];
-        for (index, value) in days.into_iter().enumerate() {
-            let Some(value) = value else { continue };
-            match parse_hours(value.get_ref()) {
-                Some(hours) => parsed[index] = Some(hours),
-                None => {
-                    let message =
-                        format!("\"{}\" is not opening hours; write \"08:00-20:00\" or \"closed\"", value.get_ref());
-                    self.report(value.span().start, &format!("opening_hours.{}", names[index]), message);
-                }
-            }
-        }
-        OpeningHours {
-            days: parsed,
-            off_hours: self.choice(
-                "opening_hours.off_hours",
-                raw.off_hours,
-                &[("black", OffHours::Black), ("dim", OffHours::Dim)],
-                OffHours::Black,
-            ),
-            on_command: raw.on_command,
-            off_command: raw.off_command,
-        }
-    }
-
     fn source(&mut self, index: usize, raw: &RawSource) -> Option<Source> {
         let key = format!("sources[{}].url", index + 1);
         let text = raw.url.get_ref().trim();
@@ -256,16 +230,4 @@ impl Checker<'_> {
         let label = non_empty(raw.label.clone()).unwrap_or_else(|| url.host_str().unwrap_or("feed").to_string());
         Some(Source { url, label })
     }
-}
-
-/// "08:00-20:00" → Some(Some((08:00, 20:00))); "closed" → Some(None).
-fn parse_hours(text: &str) -> Option<Option<(chrono::NaiveTime, chrono::NaiveTime)>> {
-    let text = text.trim();
-    if ["closed", "lukket"].iter().any(|word| text.eq_ignore_ascii_case(word)) {
-        return Some(None);
-    }
-    let (open, close) = text.split_once(['-', '–'])?;
-    let time = |part: &str| chrono::NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
-    let (open, close) = (time(open)?, time(close)?);
-    (open < close).then_some(Some((open, close)))
 }
