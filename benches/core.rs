@@ -61,6 +61,7 @@ fn page_turn(bencher: Bencher, events: usize) {
             clock: eventscreen::domain::trust::ClockTrust::Synced,
             size: (1920, 1080),
             page_index: 1,
+            hours: None,
         };
         black_box(eventscreen::domain::frame::build_frame(&request))
     });

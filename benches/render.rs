@@ -33,6 +33,7 @@ fn render_page(bencher: Bencher, size: (u32, u32)) {
         clock: eventscreen::domain::trust::ClockTrust::Synced,
         size,
         page_index: 0,
+        hours: None,
     });
     let mut pictures = Pictures::in_place(None);
     RENDERER.with(|cell| {

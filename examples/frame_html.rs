@@ -28,6 +28,7 @@ fn main() -> anyhow::Result<()> {
         clock: ClockTrust::Synced,
         size: (1920, 1080),
         page_index: 0,
+        hours: None,
     });
     let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/fonts");
     std::fs::write(out, frame_html(&frame, &fonts))?;

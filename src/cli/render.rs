@@ -48,6 +48,7 @@ pub fn render(options: &RenderOptions) -> anyhow::Result<()> {
         clock: time.trust,
         size,
         page_index: options.page_index,
+        hours: snapshot.hours.as_ref(),
     };
     let frame = crate::domain::frame::screen_frame(options.problem.as_deref(), &options.config_path, &request);
     if frame.page_count > 0 && options.page_index >= frame.page_count {

@@ -5,15 +5,17 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::config::Notice;
 use crate::domain::config::{Config, OffHours, Theme};
 use crate::domain::feed::Event;
+use crate::domain::frame::opening::{HoursPage, Opening};
+use crate::domain::frame::slides::SlideContent;
 use crate::domain::frame::staff::{NoticeView, StaffNotices};
 use crate::domain::hours::{burn_in_offset, screen_on};
+use crate::domain::opening_hours::CmsHours;
 use crate::domain::paginate::{layout_within, next_page, page_dots, paginate, Layout};
-use crate::domain::posters::{featured, rotation, Slide};
+use crate::domain::posters::{featured, rotation};
 use crate::domain::present::{header, rows, Header, Row};
-use crate::domain::schedule::{schedule, Filter, Scheduled};
+use crate::domain::schedule::{schedule, Filter};
 use crate::domain::texts::texts;
 use crate::domain::trust::ClockTrust;
 
@@ -32,6 +34,8 @@ pub struct Frame {
     pub banner: Option<NoticeView>,
     /// An urgent notice: the whole screen, no rotation.
     pub urgent: Option<NoticeView>,
+    /// The opening hours page of the coming week, shown instead of the rows.
+    pub hours_page: Option<HoursPage>,
     /// Every staff notice on at `now`, named for the status and the log.
     pub notices_on: Vec<String>,
     /// The slide of the rotation (a schedule page or a poster), clamped into
@@ -80,6 +84,8 @@ pub struct FrameRequest<'a> {
     pub size: (u32, u32),
     /// Wrapped into range.
     pub page_index: usize,
+    /// The CMS's opening hours, when `opening_hours.source = "cms"` and it has answered.
+    pub hours: Option<&'a CmsHours>,
 }
 
 pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
@@ -92,11 +98,13 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let pages = paginate(&shown, &layout);
     let featured = featured(&shown, &config.posters);
     let notice_pages = &staff.pages;
-    let slides = rotation(pages.len(), featured.len(), config.posters.every_pages as usize, notice_pages.len());
+    let opening = Opening::at(config, request.hours, now);
+    let every = config.posters.every_pages as usize;
+    let slides = rotation(pages.len(), featured.len(), every, notice_pages.len(), opening.page.is_some());
     let page_index = if request.page_index < slides.len() { request.page_index } else { 0 };
     let sure = request.clock != ClockTrust::Suspect;
     let slide = |index: usize| {
-        SlideContent::of(slides.get(index).copied(), &pages, &featured, notice_pages, &|items| {
+        SlideContent::of(slides.get(index).copied(), (&pages, &featured, notice_pages, &opening), &|items| {
             rows(items, now, tz, language, sure)
         })
     };
@@ -104,10 +112,15 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
-        header: if sure { header(now, tz, language) } else { Header { date: String::new(), clock: String::new() } },
+        header: if sure {
+            Header { hours: opening.line.clone(), ..header(now, tz, language) }
+        } else {
+            Header::default()
+        },
         rows: content.rows,
         poster: content.poster,
         notice: content.notice,
+        hours_page: content.hours,
         banner: staff.banner,
         urgent: staff.urgent,
         notices_on: staff.summary,
@@ -125,7 +138,7 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         status_note: if sure { status_note(request.last_success, now, config) } else { String::new() },
         layout,
         theme: config.theme,
-        display: display(config, now, sure),
+        display: display(config, now, sure, opening.on),
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
         next_images: next.images(),
@@ -133,45 +146,14 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
 }
 
 /// On or off by the opening hours. Unsure of the time, the screen stays on:
-/// better lit at night than dark when open.
-fn display(config: &Config, now: DateTime<Utc>, sure: bool) -> Display {
-    if !sure || screen_on(&config.opening_hours, now, config.screen.timezone) {
+/// better lit at night than dark when open. The CMS's hours (`cms_on`) decide
+/// when they cover today; the config's week otherwise.
+fn display(config: &Config, now: DateTime<Utc>, sure: bool, cms_on: Option<bool>) -> Display {
+    let on = cms_on.unwrap_or_else(|| screen_on(&config.opening_hours, now, config.screen.timezone));
+    if !sure || on {
         Display::On
     } else {
         Display::Off(config.opening_hours.off_hours)
-    }
-}
-
-/// What one slide of the rotation shows.
-struct SlideContent {
-    rows: Vec<Row>,
-    poster: Option<Row>,
-    notice: Option<NoticeView>,
-    /// The schedule page, when the slide is one.
-    page: Option<usize>,
-}
-
-impl SlideContent {
-    fn of(
-        slide: Option<Slide>,
-        pages: &[&[Scheduled<'_>]],
-        featured: &[Scheduled<'_>],
-        notices: &[&Notice],
-        rows: &dyn Fn(&[Scheduled<'_>]) -> Vec<Row>,
-    ) -> SlideContent {
-        let empty = SlideContent { rows: Vec::new(), poster: None, notice: None, page: None };
-        match slide {
-            Some(Slide::Page(page)) => SlideContent { rows: rows(pages[page]), page: Some(page), ..empty },
-            Some(Slide::Poster(index)) => SlideContent { poster: rows(&featured[index..=index]).pop(), ..empty },
-            Some(Slide::Notice(index)) => SlideContent { notice: Some(NoticeView::of(notices[index])), ..empty },
-            None => empty,
-        }
-    }
-
-    /// The thumbnails' URLs it shows (to have them ready before it comes on
-    /// screen); a poster's picture is loaded at its own size when it is shown.
-    fn images(&self) -> Vec<String> {
-        self.rows.iter().map(|row| row.image_url.clone()).filter(|url| !url.is_empty()).collect()
     }
 }
 
@@ -222,6 +204,7 @@ fn empty_frame(config: &Config, now: DateTime<Utc>, size: (u32, u32)) -> Frame {
         clock: ClockTrust::Plausible,
         size,
         page_index: 0,
+        hours: None,
     })
 }
 
@@ -258,6 +241,8 @@ fn status_note(last_success: Option<DateTime<Utc>>, now: DateTime<Utc>, config: 
     }
 }
 
+pub mod opening;
+mod slides;
 pub mod staff;
 #[cfg(test)]
 mod tests;

@@ -135,8 +135,8 @@ pub fn screen_on(hours: &CmsHours, open: &[String], margins: &Margins, now: Date
 }
 
 /// The header line about today: "Åbent i dag 10–18 · Selvbetjening 8–22", "Åbner
-/// kl. 10", "Lukket nu · Åbner i morgen kl. 10", "Lukket i dag". `None` when today
-/// is outside the fetched dates.
+/// kl. 10" (before opening, on a day of one category), "Lukket nu · Åbner i morgen
+/// kl. 10", "Lukket i dag". `None` when today is outside the fetched dates.
 pub fn today_line(hours: &CmsHours, open: &[String], now: DateTime<Utc>, tz: Tz, language: Language) -> Option<String> {
     let today = now.with_timezone(&tz).date_naive();
     if !covers(hours, today) {
@@ -150,7 +150,8 @@ pub fn today_line(hours: &CmsHours, open: &[String], now: DateTime<Utc>, tz: Tz,
     let last_end = spans.iter().map(|(_, end)| to_utc(*end, tz)).max();
     let next = || text::next_opening(hours, open, today, words);
     let line = match (first_start, last_end) {
-        (Some(start), _) if now < to_utc(start, tz) => {
+        // Several categories (staffed and self-service hours) say more as the day's hours.
+        (Some(start), _) if now < to_utc(start, tz) && day.len() == 1 => {
             let opens = format!("{} {} {}", words.opens, words.at_clock, text::clock_at(start.time(), words));
             text::joined(opens, text::others(&day, today, words))
         }

@@ -15,6 +15,8 @@ pub enum Slide {
     Poster(usize),
     /// A staff notice's page (the index among the page notices on).
     Notice(usize),
+    /// The opening hours of the coming week (`opening_hours.page`).
+    Hours,
 }
 
 /// The events on the schedule that get a poster: those matching `[posters]`
@@ -67,8 +69,9 @@ pub fn slides(pages: usize, featured: usize, every: usize) -> Vec<Slide> {
 
 /// The whole rotation: [`slides`] (pages and posters), then the staff notices'
 /// pages, which close each round.
-pub fn rotation(pages: usize, featured: usize, every: usize, notices: usize) -> Vec<Slide> {
-    slides(pages, featured, every).into_iter().chain((0..notices).map(Slide::Notice)).collect()
+pub fn rotation(pages: usize, featured: usize, every: usize, notices: usize, hours: bool) -> Vec<Slide> {
+    let hours = hours.then_some(Slide::Hours);
+    slides(pages, featured, every).into_iter().chain((0..notices).map(Slide::Notice)).chain(hours).collect()
 }
 
 #[cfg(test)]

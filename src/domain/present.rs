@@ -11,10 +11,12 @@ use crate::domain::series::Repeats;
 use crate::domain::texts::{texts, Texts};
 
 /// The header line: weekday and date, clock.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Header {
     pub date: String,
     pub clock: String,
+    /// Today's opening hours from the CMS: "Åbent i dag 10–18"; empty for none.
+    pub hours: String,
 }
 
 /// One event row, every field ready to draw (empty string: nothing to show).
@@ -58,6 +60,7 @@ pub fn header(now: DateTime<Utc>, tz: Tz, language: Language) -> Header {
     Header {
         date: capitalise(&long_date(local.date_naive(), texts(language))),
         clock: format!("{:02}:{:02}", local.hour(), local.minute()),
+        hours: String::new(),
     }
 }
 

@@ -8,7 +8,7 @@ use slint::{Color, ComponentHandle, ModelRc, SharedString, VecModel};
 use crate::domain::frame::{Display, Frame};
 use crate::domain::present::{self, Row};
 use crate::ui::pictures::Pictures;
-use crate::ui::{BadgeKind, EventRow, MainWindow, ScheduleAdapter, Theme};
+use crate::ui::{BadgeKind, EventRow, HoursDay, MainWindow, ScheduleAdapter, Theme};
 
 /// Shows `frame` in `window`. Properties that did not change are left alone, so
 /// Slint redraws only what changed (the clock, once a minute).
@@ -18,6 +18,7 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     set_if_changed(adapter.get_library_name(), &frame.library_name, |text| adapter.set_library_name(text));
     set_if_changed(adapter.get_date(), &frame.header.date, |text| adapter.set_date(text));
     set_if_changed(adapter.get_clock(), &frame.header.clock, |text| adapter.set_clock(text));
+    set_if_changed(adapter.get_hours_today(), &frame.header.hours, |text| adapter.set_hours_today(text));
     set_if_changed(adapter.get_empty_title(), &frame.empty_title, |text| adapter.set_empty_title(text));
     set_if_changed(adapter.get_empty_detail(), &frame.empty_detail, |text| adapter.set_empty_detail(text));
     set_if_changed(adapter.get_status_note(), &frame.status_note, |text| adapter.set_status_note(text));
@@ -36,6 +37,7 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
     window.set_show_qr(frame.show_qr);
     adapter.set_has_poster(frame.poster.is_some());
     show_notices(&adapter, frame, pictures);
+    show_hours_page(&adapter, frame);
     if let Some(poster) = &frame.poster {
         let mut row = event_row(poster, frame.show_qr, pictures);
         let picture = pictures.poster(&poster.image_url);
@@ -49,6 +51,24 @@ pub fn show_frame(window: &MainWindow, frame: &Frame, pictures: &mut Pictures) {
         && rows.iter().enumerate().all(|(index, row)| slint::Model::row_data(&current, index).as_ref() == Some(row));
     if !unchanged {
         adapter.set_rows(ModelRc::from(Rc::new(VecModel::from(rows))));
+    }
+}
+
+/// The opening hours of the coming week, when that page is on screen.
+fn show_hours_page(adapter: &ScheduleAdapter<'_>, frame: &Frame) {
+    adapter.set_has_hours_page(frame.hours_page.is_some());
+    if let Some(page) = &frame.hours_page {
+        set_if_changed(adapter.get_hours_title(), &page.title, |text| adapter.set_hours_title(text));
+        let days: Vec<HoursDay> = page
+            .days
+            .iter()
+            .map(|day| HoursDay {
+                label: day.label.as_str().into(),
+                hours: day.hours.as_str().into(),
+                today: day.today,
+            })
+            .collect();
+        adapter.set_hours_days(ModelRc::from(Rc::new(VecModel::from(days))));
     }
 }
 

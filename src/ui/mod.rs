@@ -17,4 +17,4 @@ mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{BadgeKind, EventRow, MainWindow, ScheduleAdapter, Theme};
+pub use generated::{BadgeKind, EventRow, HoursDay, MainWindow, ScheduleAdapter, Theme};

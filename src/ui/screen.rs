@@ -88,6 +88,7 @@ impl Screen {
             clock: trusted.trust,
             size: self.shown_size,
             page_index: self.page_index,
+            hours: self.snapshot.hours.as_ref(),
         };
         let frame = screen_frame(self.config_state.problem_on_screen(), &self.config_path, &request);
         self.page_index = frame.page_index;

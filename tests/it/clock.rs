@@ -46,6 +46,7 @@ async fn the_cms_date_stands_in_for_a_wrong_boot_clock() {
             clock: verdict.trust,
             size: (1920, 1080),
             page_index: 0,
+            hours: None,
         });
         (verdict, frame)
     };

@@ -57,6 +57,7 @@ fn frame_at(events: &[Event], config: &Config, page_index: usize) -> Frame {
         clock: ClockTrust::Synced,
         size: SIZE,
         page_index,
+        hours: None,
     })
 }
 

@@ -142,6 +142,7 @@ fn soak_child() {
             clock: if turns % 7 == 0 { ClockTrust::Suspect } else { ClockTrust::Synced },
             size: (960, 540),
             page_index: page,
+            hours: None,
         });
         page = eventscreen::domain::paginate::next_page(frame.page_index, frame.page_count);
         let drawn = renderer.render(&frame, &mut pictures).expect("frame");

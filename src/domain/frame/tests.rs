@@ -1,6 +1,7 @@
 //! Tests of the frame: what one screen shows.
 
 use super::*;
+use crate::domain::config::Notice;
 use crate::domain::demo::{demo_config, demo_events};
 use crate::domain::paginate::layout_for;
 use crate::test_support::at;
@@ -14,6 +15,7 @@ fn request<'a>(events: &'a [Event], config: &'a Config, last_success: &str, page
         clock: ClockTrust::Synced,
         size: (1920, 1080),
         page_index,
+        hours: None,
     }
 }
 
@@ -154,4 +156,61 @@ fn staff_notices_take_their_places() {
         ..request(&events, &config, "2026-11-23T10:20:00+01:00", 0)
     };
     assert_eq!(build_frame(&later).urgent, None, "gone at its `until`");
+}
+
+/// With the CMS's hours: the header says today's, the screen follows them (and
+/// the config's week where they do not reach), and the week's page closes the round.
+#[test]
+fn the_cms_opening_hours_drive_the_header_the_display_and_a_page() {
+    use crate::domain::opening_hours::{Branch, CmsHours, HoursInstance, Margins};
+    let mut config = demo_config();
+    config.opening_hours.cms = Some(crate::domain::config::CmsHoursSettings {
+        url: "http://127.0.0.1:9/api/v1/opening_hours".parse().expect("url"),
+        branch: Branch::Id(12),
+        open_categories: vec!["Åbent".into(), "Selvbetjening".into()],
+        margins: Margins { before: chrono::Duration::minutes(30), after: chrono::Duration::minutes(15) },
+        page: true,
+    });
+    config.opening_hours.days = [Some(None); 7]; // the config's week: closed, so a lit screen is the CMS's doing
+    let span = |date: &str, start: &str, end: &str, category: &str| HoursInstance {
+        date: date.parse().expect("date"),
+        start: start.parse().expect("time"),
+        end: end.parse().expect("time"),
+        category: category.into(),
+        branch_id: 12,
+        branch_name: "Hovedbiblioteket".into(),
+    };
+    // Monday open 10–18 with self-service 8–22; Tuesday closed (no entry).
+    let hours = CmsHours {
+        instances: vec![
+            span("2026-11-23", "10:00", "18:00", "Åbent"),
+            span("2026-11-23", "08:00", "22:00", "Selvbetjening"),
+        ],
+        from: "2026-11-23".parse().expect("date"),
+        until: "2026-11-24".parse().expect("date"),
+    };
+    let events = demo_events(at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
+    let at_time = |instant: &str, page_index: usize| {
+        build_frame(&FrameRequest {
+            now: at(instant),
+            hours: Some(&hours),
+            ..request(&events, &config, "2026-11-23T09:50:00+01:00", page_index)
+        })
+    };
+    let open = at_time("2026-11-23T10:00:00+01:00", 0);
+    assert_eq!(open.header.hours, "Åbent i dag 10–18 · Selvbetjening 8–22");
+    assert_eq!(open.display, Display::On);
+    assert_eq!(at_time("2026-11-23T07:29:00+01:00", 0).display, Display::Off(OffHours::Black));
+    assert_eq!(at_time("2026-11-23T07:30:00+01:00", 0).header.hours, "Åbent i dag 10–18 · Selvbetjening 8–22");
+    assert_eq!(at_time("2026-11-23T22:00:00+01:00", 0).header.hours, "Lukket nu");
+    assert_eq!(at_time("2026-11-23T22:14:00+01:00", 0).display, Display::On, "15 minutes after closing");
+    assert_eq!(at_time("2026-11-24T12:00:00+01:00", 0).display, Display::Off(OffHours::Black), "closed all day");
+    // Beyond the fetched dates: the config's week (closed here) decides; no line.
+    let beyond = at_time("2026-11-25T12:00:00+01:00", 0);
+    assert_eq!((beyond.display, beyond.header.hours.as_str()), (Display::Off(OffHours::Black), ""));
+    let last = at_time("2026-11-23T10:00:00+01:00", open.page_count - 1);
+    let page = last.hours_page.expect("the week's page closes the round");
+    assert_eq!(page.title, "Åbningstider");
+    let days: Vec<(&str, &str)> = page.days.iter().map(|day| (day.label.as_str(), day.hours.as_str())).collect();
+    assert_eq!(days, [("I dag", "10–18 · Selvbetjening 8–22"), ("I morgen", "Lukket")]);
 }

@@ -55,6 +55,9 @@ fn the_week() -> CmsHours {
     hours("2026-11-30", "2026-12-06", &WEEK)
 }
 
+/// What counts as open unless the config says otherwise ("Telefontid" does not).
+const DEFAULT_OPEN: [&str; 3] = ["Åbent", "Med betjening", "Selvbetjening"];
+
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|name| name.to_string()).collect()
 }
@@ -181,26 +184,25 @@ fn check_line(hours: &CmsHours, open: &[&str], now: &str, language: Language, ex
 
 #[test]
 fn the_header_line_says_when_the_library_is_open_in_danish() {
-    let (week, open, danish) = (the_week(), ["Åbent"], Language::Danish);
+    let (week, open, danish) = (the_week(), DEFAULT_OPEN, Language::Danish);
     let check = |now: &str, expected: &str| check_line(&week, &open, now, danish, Some(expected));
-    check("2026-11-30T07:00:00+01:00", "Åbner kl. 10 · Selvbetjening 8–22 · Telefontid 9–12");
-    check("2026-11-30T10:00:00+01:00", "Åbent i dag 10–12, 13–18 · Selvbetjening 8–22 · Telefontid 9–12");
-    check("2026-11-30T12:30:00+01:00", "Åbent i dag 10–12, 13–18 · Selvbetjening 8–22 · Telefontid 9–12");
-    check("2026-11-30T18:00:00+01:00", "Lukket nu · Åbner i morgen kl. 8");
-    check("2026-12-01T07:59:00+01:00", "Åbner kl. 8 · Med betjening 10–18");
+    // Staffed and self-service hours: the day's hours, from before opening on
+    // (Telefontid does not count as open, so it is not shown).
+    check("2026-11-30T07:00:00+01:00", "Åbent i dag 10–12, 13–18 · Selvbetjening 8–22");
+    check("2026-11-30T12:30:00+01:00", "Åbent i dag 10–12, 13–18 · Selvbetjening 8–22");
+    check("2026-11-30T22:00:00+01:00", "Lukket nu · Åbner i morgen kl. 8");
+    check("2026-12-01T07:59:00+01:00", "Åbent i dag 8–20 · Med betjening 10–18");
     check("2026-12-01T20:00:00+01:00", "Lukket nu · Åbner torsdag kl. 10.30");
     check("2026-12-02T12:00:00+01:00", "Lukket i dag · Åbner i morgen kl. 10.30");
+    // One category: before it opens, when.
+    check("2026-12-03T09:00:00+01:00", "Åbner kl. 10.30");
+    check("2026-12-03T12:00:00+01:00", "Åbent i dag 10.30–19");
+    check("2026-12-05T15:00:00+01:00", "Åbent i dag 10–14 · Selvbetjening 8–24");
     check("2026-12-06T16:00:00+01:00", "Lukket nu"); // no later opening known
     check_line(&week, &open, "2026-12-07T10:00:00+01:00", danish, None);
-    // Self-service counted as open: it opens first, and ends at midnight.
+    // The config's order of categories decides which leads, ignoring case and spaces.
     let both = [" selvbetjening", "ÅBENT"];
-    check_line(
-        &week,
-        &both,
-        "2026-11-30T07:00:00+01:00",
-        danish,
-        Some("Åbner kl. 8 · Åbent 10–12, 13–18 · Telefontid 9–12"),
-    );
+    check_line(&week, &both, "2026-12-01T07:59:00+01:00", danish, Some("Åbner kl. 8"));
     check_line(&week, &both, "2026-12-05T15:00:00+01:00", danish, Some("Åbent i dag 8–24 · Åbent 10–14"));
     // Spans of one category that touch are one; beyond a week the next opening has its date.
     let rows = [
@@ -215,10 +217,10 @@ fn the_header_line_says_when_the_library_is_open_in_danish() {
 
 #[test]
 fn the_header_line_in_english() {
-    let (week, open, english) = (the_week(), ["Åbent"], Language::English);
+    let (week, open, english) = (the_week(), DEFAULT_OPEN, Language::English);
     let check = |now: &str, expected: &str| check_line(&week, &open, now, english, Some(expected));
-    check("2026-11-30T12:30:00+01:00", "Open today 10–12, 13–18 · Selvbetjening 8–22 · Telefontid 9–12");
-    check("2026-12-01T07:59:00+01:00", "Opens at 8 · Med betjening 10–18");
+    check("2026-11-30T12:30:00+01:00", "Open today 10–12, 13–18 · Selvbetjening 8–22");
+    check("2026-12-03T09:00:00+01:00", "Opens at 10:30");
     check("2026-12-01T20:00:00+01:00", "Closed now · Opens Thursday at 10:30");
     check("2026-12-02T12:00:00+01:00", "Closed today · Opens tomorrow at 10:30");
 }
@@ -227,7 +229,7 @@ fn the_header_line_in_english() {
 fn the_week_lists_the_coming_days_within_the_fetched_dates() {
     let week_hours = the_week();
     let rows = |now: &str, language: Language| -> Vec<(String, String, bool)> {
-        week(&week_hours, &names(&["Åbent"]), at(now), Copenhagen, language)
+        week(&week_hours, &names(&DEFAULT_OPEN), at(now), Copenhagen, language)
             .into_iter()
             .map(|DayHours { label, hours, today }| (label, hours, today))
             .collect()
@@ -238,7 +240,7 @@ fn the_week_lists_the_coming_days_within_the_fetched_dates() {
     assert_eq!(
         rows("2026-11-30T09:00:00+01:00", Language::Danish),
         expected(&[
-            ("I dag", "10–12, 13–18 · Selvbetjening 8–22 · Telefontid 9–12", true),
+            ("I dag", "10–12, 13–18 · Selvbetjening 8–22", true),
             ("I morgen", "8–20 · Med betjening 10–18", false),
             ("Onsdag 2. dec.", "Lukket", false),
             ("Torsdag 3. dec.", "10.30–19", false),

@@ -19,11 +19,12 @@ pub(super) struct CategoryHours {
     spans: Vec<(NaiveDateTime, NaiveDateTime)>,
 }
 
-/// The categories of `date`: the open ones in the order of `open`, then the others
-/// by their first start. Empty when the CMS has nothing for the day.
+/// The open categories of `date` in the order of `open` (those that do not count
+/// as open, such as "Telefontid", are not for visitors). Empty when the library
+/// is closed that day.
 pub(super) fn by_category(instances: &[HoursInstance], open: &[String], date: NaiveDate) -> Vec<CategoryHours> {
     let mut categories: Vec<CategoryHours> = Vec::new();
-    for instance in instances.iter().filter(|instance| instance.date == date) {
+    for instance in instances.iter().filter(|instance| instance.date == date && is_open(&instance.category, open)) {
         let span = local_span(instance);
         match categories.iter_mut().find(|category| same_name(&category.title, &instance.category)) {
             Some(category) => category.spans.push(span),

@@ -18,7 +18,7 @@ fn header_in_both_languages() {
     let now = at("2026-11-27T09:05:00+01:00");
     assert_eq!(
         header(now, Copenhagen, Language::Danish),
-        Header { date: "Fredag 27. november".into(), clock: "09:05".into() }
+        Header { date: "Fredag 27. november".into(), clock: "09:05".into(), hours: String::new() }
     );
     assert_eq!(header(now, Copenhagen, Language::English).date, "Friday 27 November");
 }
