@@ -65,3 +65,8 @@ fn notice_urgent_landscape_4k() {
 fn notice_urgent_portrait() {
     check_notice("notice-urgent-portrait.png", URGENT, "1080x1920", "1");
 }
+
+#[test]
+fn notice_urgent_landscape_1080p() {
+    check_notice("notice-urgent-1080p.png", URGENT, "1920x1080", "1");
+}
