@@ -55,6 +55,8 @@ pub const EMPTY_HOLD_HOURS: i64 = 24;
 pub struct RefreshMemory {
     /// Per source URL: since when it has answered with no usable events.
     pub empty_since: std::collections::HashMap<String, DateTime<Utc>>,
+    /// When the CMS last answered for the opening hours in this run.
+    pub hours_reached_at: Option<DateTime<Utc>>,
 }
 
 /// Fetches one source and, when a new valid feed arrived, caches it.
