@@ -248,3 +248,33 @@ fn decode(bytes: &[u8], url: &str) -> Result<CachedFeed, String> {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{hours_key, load_hours, write_feed, CacheMeta};
+    use crate::test_support::at;
+
+    #[test]
+    fn cached_hours_cover_four_weeks_from_the_local_date_they_were_fetched_on() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = "[library]\nname = \"B\"\n[[sources]]\nurl = \"https://b.example.dk/api/v1/events\"\n\
+                    [opening_hours]\nsource = \"cms\"\nbranch_id = 12\n";
+        let config = crate::domain::config::parse::parse(text).expect("test config");
+        let body = r#"[{"category": {"title": "Åbent"}, "date": "2026-03-30", "start_time": "10:00",
+            "end_time": "18:00", "branch_id": 12}]"#;
+        // 23:30 UTC on 28 March is already the 29th in Copenhagen.
+        let meta = CacheMeta {
+            url: hours_key(config.opening_hours.cms.as_ref().expect("cms")),
+            fetched_at: at("2026-03-28T23:30:00Z"),
+            etag: None,
+            last_modified: None,
+            http_date: None,
+            body_len: 0,
+            body_sha256: String::new(),
+        };
+        write_feed(dir.path(), &meta, body.as_bytes()).expect("write");
+        let hours = load_hours(&config, dir.path()).expect("cached hours");
+        assert_eq!((hours.from.to_string(), hours.until.to_string()), ("2026-03-29".into(), "2026-04-25".into()));
+        assert_eq!(hours.instances.len(), 1);
+    }
+}
