@@ -117,6 +117,35 @@ pub fn branch_names(parsed: &ParsedHours) -> Vec<(i64, String)> {
     branches
 }
 
+/// How many days one fetch asks for, today included: four weeks.
+pub const DAYS_FETCHED: u64 = 28;
+
+/// The dates a fetch made at `at` asks for, both inclusive: the local date of `at`
+/// in `tz` and the [`DAYS_FETCHED`] days from it.
+pub fn dates_fetched(at: DateTime<Utc>, tz: Tz) -> (NaiveDate, NaiveDate) {
+    let from = at.with_timezone(&tz).date_naive();
+    (from, from.checked_add_days(Days::new(DAYS_FETCHED - 1)).unwrap_or(from))
+}
+
+/// Why a response has no instances for `branch`, and what to set instead: "no
+/// branch named \"X\" in the CMS's opening hours; the CMS has: Hovedbiblioteket (id 12), …".
+pub fn missing_branch(parsed: &ParsedHours, branch: &Branch) -> String {
+    let known: Vec<String> = branch_names(parsed)
+        .into_iter()
+        .map(|(id, name)| if name.is_empty() { format!("id {id}") } else { format!("{name} (id {id})") })
+        .collect();
+    let (what, key) = match branch {
+        Branch::Id(id) => (format!("no branch with id {id}"), "opening_hours.branch_id"),
+        Branch::Name(name) => (format!("no branch named \"{}\"", name.trim()), "opening_hours.branch"),
+    };
+    match known.as_slice() {
+        [] => format!("{what} in the CMS's opening hours (it lists none at all); check {key}"),
+        known => {
+            format!("{what} in the CMS's opening hours; the CMS has: {}; set {key} to one of these", known.join(", "))
+        }
+    }
+}
+
 /// Whether the screen is on at `now`: from `margins.before` ahead of the start of
 /// an instance whose category is one of `open` until `margins.after` past its end.
 /// `None` when today (in `tz`) is outside the fetched dates.

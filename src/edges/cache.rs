@@ -1,5 +1,5 @@
-//! The on-disk cache of the last good feed per source, and the [`Snapshot`] of
-//! events read back from it.
+//! The on-disk cache of the last good feed per source and of the CMS's opening
+//! hours, and the [`Snapshot`] of events and hours read back from it.
 //!
 //! One file per source holds a header line, a JSON metadata line and the raw
 //! body, so metadata and body are replaced together or not at all. Writes go to a
@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::config::{Config, Source};
+use crate::domain::config::{CmsHoursSettings, Config, Source};
 use crate::domain::feed::{parse_feed, Event};
+use crate::domain::opening_hours::{dates_fetched, for_branch, missing_branch, parse_opening_hours, Branch, CmsHours};
 use crate::edges::clock::ServerTime;
+use crate::edges::fetch::FreshBody;
 use sha2::{Digest, Sha256};
 
 const MAGIC: &str = "eventscreen-feed-cache v1";
@@ -81,6 +83,30 @@ pub fn write_feed(dir: &Path, meta_in: &CacheMeta, body: &[u8]) -> Result<(), Ca
         .map_err(|error| CacheError::Write { path: error.path, source: error.source })
 }
 
+/// Caches a fresh answer for `key`, unless body and ETag are what `cached` holds
+/// already: a screen writes nothing to its SD card while the answer is the same.
+pub fn write_if_changed(
+    dir: &Path,
+    key: &str,
+    now: DateTime<Utc>,
+    cached: Option<&CachedFeed>,
+    fresh: FreshBody,
+) -> Result<(), CacheError> {
+    if cached.is_some_and(|cached| cached.body == fresh.body && cached.meta.etag == fresh.etag) {
+        return Ok(());
+    }
+    let meta = CacheMeta {
+        url: key.to_string(),
+        fetched_at: now,
+        etag: fresh.etag,
+        last_modified: fresh.last_modified,
+        http_date: fresh.http_date,
+        body_len: 0,
+        body_sha256: String::new(),
+    };
+    write_feed(dir, &meta, &fresh.body)
+}
+
 /// The events of every source and how fresh they are.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
@@ -137,7 +163,40 @@ pub fn load_cached(config: &Config, dir: &Path) -> Snapshot {
             Err(error) => tracing::warn!("cached feed for {}: {error}", source.label),
         }
     }
+    snapshot.hours = load_hours(config, dir);
     snapshot
+}
+
+/// The key the CMS's opening hours are cached under: the address and the branch,
+/// not the dates, so one file is rewritten rather than one a day.
+pub fn hours_key(settings: &CmsHoursSettings) -> String {
+    match &settings.branch {
+        Branch::Id(id) => format!("{} branch_id={id}", settings.url),
+        Branch::Name(name) => format!("{} branch={}", settings.url, name.trim().to_lowercase()),
+    }
+}
+
+/// The CMS's opening hours for the configured branch, from the cache only: for
+/// the four weeks from the local date (in `screen.timezone`) it was fetched on.
+/// `None` (the config's week stands in) when `opening_hours.source` is not "cms",
+/// nothing is cached, the file is damaged, or the branch is not in it (logged).
+pub fn load_hours(config: &Config, dir: &Path) -> Option<CmsHours> {
+    let settings = config.opening_hours.cms.as_ref()?;
+    let cached = read_feed(dir, &hours_key(settings)).unwrap_or_else(|error| {
+        tracing::warn!("{error}");
+        None
+    })?;
+    // Only a body that parsed is cached; this fails only if the format changed under it.
+    let parsed = parse_opening_hours(&cached.body)
+        .map_err(|error| tracing::warn!("the cached opening hours from {}: {error}", settings.url))
+        .ok()?;
+    let instances = for_branch(&parsed, &settings.branch);
+    if instances.is_empty() {
+        tracing::warn!("{}; the screen keeps to the config's week", missing_branch(&parsed, &settings.branch));
+        return None;
+    }
+    let (from, until) = dates_fetched(cached.meta.fetched_at, config.screen.timezone);
+    Some(CmsHours { instances, from, until })
 }
 
 /// Removes temporary files that a killed process left behind in the cache's
@@ -188,4 +247,34 @@ fn decode(bytes: &[u8], url: &str) -> Result<CachedFeed, String> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hours_key, load_hours, write_feed, CacheMeta};
+    use crate::test_support::at;
+
+    #[test]
+    fn cached_hours_cover_four_weeks_from_the_local_date_they_were_fetched_on() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = "[library]\nname = \"B\"\n[[sources]]\nurl = \"https://b.example.dk/api/v1/events\"\n\
+                    [opening_hours]\nsource = \"cms\"\nbranch_id = 12\n";
+        let config = crate::domain::config::parse::parse(text).expect("test config");
+        let body = r#"[{"category": {"title": "Åbent"}, "date": "2026-03-30", "start_time": "10:00",
+            "end_time": "18:00", "branch_id": 12}]"#;
+        // 23:30 UTC on 28 March is already the 29th in Copenhagen.
+        let meta = CacheMeta {
+            url: hours_key(config.opening_hours.cms.as_ref().expect("cms")),
+            fetched_at: at("2026-03-28T23:30:00Z"),
+            etag: None,
+            last_modified: None,
+            http_date: None,
+            body_len: 0,
+            body_sha256: String::new(),
+        };
+        write_feed(dir.path(), &meta, body.as_bytes()).expect("write");
+        let hours = load_hours(&config, dir.path()).expect("cached hours");
+        assert_eq!((hours.from.to_string(), hours.until.to_string()), ("2026-03-29".into(), "2026-04-25".into()));
+        assert_eq!(hours.instances.len(), 1);
+    }
 }

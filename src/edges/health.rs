@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use crate::domain::config::Config;
 use crate::edges::clock::Clock;
+use crate::edges::opening_hours::HoursSource;
 use crate::edges::status::{self, SourceStatus, Status};
 
 /// Shared between the UI thread, the refresh loop and the health task.
@@ -37,6 +38,8 @@ pub struct Health {
     pub display_waiting: Mutex<Option<String>>,
     /// The staff notices on screen, named (`Frame::notices_on`).
     pub notices: Mutex<Vec<String>>,
+    /// Where the opening hours come from; `None` before the first refresh round.
+    pub opening_hours: Mutex<Option<HoursSource>>,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -59,6 +62,7 @@ impl Default for Health {
             config: Mutex::new("ok".into()),
             display_waiting: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
+            opening_hours: Mutex::new(None),
             changed: tokio::sync::Notify::new(),
         }
     }
@@ -103,6 +107,14 @@ impl Health {
         self.changed.notify_one();
     }
 
+    /// Where the opening hours come from now; a change of source is logged.
+    pub fn set_opening_hours(&self, source: HoursSource) {
+        let mut known = self.opening_hours.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        crate::edges::opening_hours::log_change(known.as_ref(), &source);
+        *known = Some(source);
+        self.changed.notify_one();
+    }
+
     pub fn beat(counter: &AtomicI64, now: DateTime<Utc>) {
         counter.store(now.timestamp(), Ordering::Relaxed);
     }
@@ -136,7 +148,7 @@ impl Health {
         self.changed.notify_one();
     }
 
-    fn status(&self, started_at: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
+    fn status(&self, started_at: DateTime<Utc>, now: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
         let at = |counter: &AtomicI64| match counter.load(Ordering::Relaxed) {
             0 => None,
             seconds => DateTime::from_timestamp(seconds, 0),
@@ -156,6 +168,10 @@ impl Health {
             },
             clock: self.clock.lock().map(|clock| clock.clone()).unwrap_or_default(),
             config: self.config.lock().map(|config| config.clone()).unwrap_or_default(),
+            opening_hours: match self.opening_hours.lock().map(|source| source.clone()).unwrap_or_default() {
+                Some(source) => source.describe(now),
+                None => "not known yet".into(),
+            },
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
             cache_bytes: directory_size(cache_dir, 2),
             pages: status::Pages {
@@ -211,7 +227,7 @@ pub async fn run_health(
     let started_at = clock.now();
     loop {
         let now = clock.now();
-        let current = health.status(started_at, &cache_dir);
+        let current = health.status(started_at, now, &cache_dir);
         if let Err(error) = status::write(&status_path, &current) {
             tracing::debug!("writing the status file: {error:#}");
         }
@@ -261,8 +277,8 @@ mod tests {
         for (index, count) in [(0, 3), (0, 3), (1, 3), (2, 3), (2, 3), (0, 2)] {
             health.page_shown(index, count);
         }
-        let status =
-            health.status(crate::test_support::at("2026-11-23T10:00:00Z"), std::path::Path::new("/nonexistent"));
+        let at = crate::test_support::at("2026-11-23T10:00:00Z");
+        let status = health.status(at, at, std::path::Path::new("/nonexistent"));
         assert_eq!(status.pages, crate::edges::status::Pages { shown: 1, count: 2, turns: 4 });
     }
 

@@ -10,6 +10,7 @@ pub mod display;
 pub mod fetch;
 pub mod health;
 pub mod notice_files;
+pub mod opening_hours;
 pub mod paths;
 pub mod picture_decode;
 pub mod picture_files;

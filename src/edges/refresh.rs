@@ -1,19 +1,22 @@
 //! Keeps the events current: the loop that runs a round over every source
-//! (`sources`) and over the pictures of the coming events (`thumbs`) at the
-//! configured interval, and hands the merged events to the screen.
+//! (`sources`), the CMS's opening hours (`opening_hours`) and the pictures of the
+//! coming events (`thumbs`) at the configured interval, and hands the merged
+//! events and hours to the screen.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rand::Rng;
 use tokio::sync::watch;
 
 use crate::domain::config::Config;
-use crate::edges::cache::{load_cached, Snapshot};
+use crate::edges::cache::{load_cached, load_hours, Snapshot};
 use crate::edges::clock::Clock;
 use crate::edges::fetch::Fetcher;
 use crate::edges::health::Health;
+use crate::edges::opening_hours::{refresh_hours, HoursOutcome, HoursReport, HoursSource};
 use crate::edges::picture_round::{fetch_thumbnails, thumbnails_wanted};
 use crate::edges::sources::{outcomes, refresh_all, RefreshMemory, SourceReport, SourceUpdate};
 
@@ -101,9 +104,8 @@ impl RefreshLoop {
         }
     }
 
-    /// One round: fetch every source, publish, fetch missing event images, publish
-    /// again. `last` is the previous round's snapshot; when every source answered
-    /// 304, its events are reused instead of reading and parsing the cache again.
+    /// One round: fetch every source and the opening hours, publish, fetch missing
+    /// event images, publish again.
     async fn round(
         &self,
         fetcher: &Fetcher,
@@ -117,24 +119,10 @@ impl RefreshLoop {
         let (trusted, _) = self.clock.trusted(last.newest_known, last.server_time);
         let now = trusted.now;
         let reports = refresh_all(fetcher, config, &self.cache_dir, now, memory).await;
-        let all_unchanged = !last.events.is_empty()
-            && reports
-                .iter()
-                .all(|report| matches!(report.result, Ok(SourceUpdate::Unchanged | SourceUpdate::EmptyHeld { .. })));
-        let same_sources = last.sources == config.sources;
-        let mut snapshot =
-            if all_unchanged && same_sources { last.clone() } else { load_cached(config, &self.cache_dir) };
-        if reports.iter().any(|report| report.result.is_ok()) {
-            snapshot.last_success = Some(now);
-        }
-        snapshot.last_success = snapshot.last_success.max(last.last_success);
-        snapshot.newest_known = snapshot.newest_known.max(last.newest_known);
-        let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
-        snapshot.server_time = heard.or(last.server_time);
+        let hours = refresh_hours(fetcher, config, &self.cache_dir, now).await;
+        let snapshot = self.merged(config, &reports, last, now);
         *last = snapshot.clone();
-        if let Some(health) = &self.health {
-            health.record(config, &outcomes(&reports), now);
-        }
+        self.record(config, &reports, hours.as_ref(), &snapshot, now, memory);
         let (trusted, _) = self.clock.trusted(snapshot.newest_known, snapshot.server_time);
         let file_now = self.clock.system_time();
         let images = thumbnails_wanted(&snapshot.events, config, trusted.now, file_now, &self.cache_dir);
@@ -142,6 +130,50 @@ impl RefreshLoop {
         if !images.is_empty() {
             fetch_thumbnails(fetcher, &self.cache_dir, &images, file_now).await;
             publish(snapshot);
+        }
+    }
+
+    /// The snapshot after this round's fetches. `last` is the previous round's;
+    /// when every source answered 304, its events are reused instead of reading
+    /// and parsing the cache again (the opening hours are read in any case).
+    fn merged(&self, config: &Config, reports: &[SourceReport], last: &Snapshot, now: DateTime<Utc>) -> Snapshot {
+        let all_unchanged = !last.events.is_empty()
+            && reports
+                .iter()
+                .all(|report| matches!(report.result, Ok(SourceUpdate::Unchanged | SourceUpdate::EmptyHeld { .. })));
+        let same_sources = last.sources == config.sources;
+        let mut snapshot = if all_unchanged && same_sources {
+            Snapshot { hours: load_hours(config, &self.cache_dir), ..last.clone() }
+        } else {
+            load_cached(config, &self.cache_dir)
+        };
+        if reports.iter().any(|report| report.result.is_ok()) {
+            snapshot.last_success = Some(now);
+        }
+        snapshot.last_success = snapshot.last_success.max(last.last_success);
+        snapshot.newest_known = snapshot.newest_known.max(last.newest_known);
+        let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);
+        snapshot.server_time = heard.or(last.server_time);
+        snapshot
+    }
+
+    /// Tells the status what this round did: per source, and where the opening hours come from.
+    fn record(
+        &self,
+        config: &Config,
+        reports: &[SourceReport],
+        hours: Option<&HoursReport>,
+        snapshot: &Snapshot,
+        now: DateTime<Utc>,
+        memory: &mut RefreshMemory,
+    ) {
+        if hours.is_some_and(|report| !matches!(report.outcome, HoursOutcome::Failed(_))) {
+            memory.hours_reached_at = Some(now);
+        }
+        if let Some(health) = &self.health {
+            health.record(config, &outcomes(reports), now);
+            let source = HoursSource::judge(config, snapshot.hours.as_ref(), hours, memory.hours_reached_at);
+            health.set_opening_hours(source);
         }
     }
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::config::{Config, Source};
 use crate::domain::feed::parse_feed;
-use crate::edges::cache::{self, CacheMeta};
+use crate::edges::cache;
 use crate::edges::clock::ServerTime;
 use crate::edges::fetch::{FetchOutcome, Fetcher, Validators};
 
@@ -55,6 +55,8 @@ pub const EMPTY_HOLD_HOURS: i64 = 24;
 pub struct RefreshMemory {
     /// Per source URL: since when it has answered with no usable events.
     pub empty_since: std::collections::HashMap<String, DateTime<Utc>>,
+    /// When the CMS last answered for the opening hours in this run.
+    pub hours_reached_at: Option<DateTime<Utc>>,
 }
 
 /// Fetches one source and, when a new valid feed arrived, caches it.
@@ -119,33 +121,9 @@ async fn refresh_source_inner(
     }
     let update =
         SourceUpdate::Updated { bytes: fresh.body.len(), events: feed.events.len(), skipped: feed.warnings.len() };
-    cache_if_changed(dir, source, now, cached.as_ref(), fresh)?;
+    cache::write_if_changed(dir, source.url.as_str(), now, cached.as_ref(), fresh)
+        .context("saving the feed to the cache")?;
     Ok((update, http_date))
-}
-
-/// Writes a fresh feed to the cache, unless body and ETag are what it holds
-/// already: a screen writes nothing to its SD card while the feed is the same.
-fn cache_if_changed(
-    dir: &Path,
-    source: &Source,
-    now: DateTime<Utc>,
-    cached: Option<&cache::CachedFeed>,
-    fresh: crate::edges::fetch::FreshBody,
-) -> anyhow::Result<()> {
-    let unchanged_body = cached.is_some_and(|cached| cached.body == fresh.body);
-    if unchanged_body && cached.is_some_and(|cached| cached.meta.etag == fresh.etag) {
-        return Ok(());
-    }
-    let meta = CacheMeta {
-        url: source.url.to_string(),
-        fetched_at: now,
-        etag: fresh.etag,
-        last_modified: fresh.last_modified,
-        http_date: fresh.http_date,
-        body_len: 0,
-        body_sha256: String::new(),
-    };
-    cache::write_feed(dir, &meta, &fresh.body).context("saving the feed to the cache")
 }
 
 /// An empty feed is not believed while the cached one has events to come

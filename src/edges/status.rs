@@ -31,6 +31,10 @@ pub struct Status {
     /// "ok", or what is wrong with the config file and what the screen runs on instead.
     #[serde(default)]
     pub config: String,
+    /// Where the opening hours come from: "cms: Hovedbiblioteket, 2026-11-30 to
+    /// 2026-12-27, fetched 10 min ago", "cms (not reached yet): the config's week", "config".
+    #[serde(default)]
+    pub opening_hours: String,
     pub sources: Vec<SourceStatus>,
     pub cache_bytes: u64,
     /// The page on screen, of how many, and the page turns since start.
@@ -165,6 +169,7 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
         ),
         format!("display: {}; clock: {}", status.display, status.clock),
         format!("config: {}", status.config),
+        format!("opening hours: {}", status.opening_hours),
         format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
         format!(
@@ -194,7 +199,8 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
     lines.join("\n")
 }
 
-fn human_duration(duration: Duration) -> String {
+/// "45 s", "10 min", "2 h 30 min", "3 days".
+pub fn human_duration(duration: Duration) -> String {
     let seconds = duration.num_seconds().max(0);
     match seconds {
         0..=119 => format!("{seconds} s"),
@@ -221,6 +227,7 @@ mod tests {
             display: "on".into(),
             clock: "synced".into(),
             config: "ok".into(),
+            opening_hours: "config".into(),
             sources: vec![],
             cache_bytes: 2048,
             pages: Pages { shown: 2, count: 5, turns: 11 },
@@ -260,6 +267,7 @@ mod tests {
     fn description_is_readable() {
         let text = describe(&healthy(), at("2026-11-23T12:30:00Z"));
         assert!(text.starts_with("eventscreen 0.2.0 (pid 42), running for 2 h 30 min"), "{text}");
+        assert!(text.contains("\nopening hours: config\n"), "{text}");
         assert!(text.contains("page: 2 of 5 (11 turns since start); cache: 2 KB"), "{text}");
         assert!(text.contains("notices: banner \"Lukker kl. 16\" (jul.toml)"), "{text}");
     }

@@ -9,6 +9,7 @@ mod display;
 mod faults;
 mod fetch;
 mod images;
+mod opening_hours;
 mod picture_kinds;
 mod picture_memory;
 mod politeness;

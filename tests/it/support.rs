@@ -125,6 +125,7 @@ pub fn status_of(
         display: "on".into(),
         clock: "synced".into(),
         config: "ok".into(),
+        opening_hours: "config".into(),
         sources: vec![],
         cache_bytes: 0,
         pages: Default::default(),

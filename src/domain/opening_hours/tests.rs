@@ -2,8 +2,8 @@ use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use chrono_tz::Europe::Copenhagen;
 
 use super::{
-    branch_names, for_branch, parse_opening_hours, screen_on, to_utc, today_line, week, Branch, CmsHours, DayHours,
-    HoursInstance, Margins,
+    branch_names, dates_fetched, for_branch, missing_branch, parse_opening_hours, screen_on, to_utc, today_line, week,
+    Branch, CmsHours, DayHours, HoursInstance, Margins,
 };
 use crate::domain::config::Language;
 use crate::test_support::at;
@@ -259,4 +259,29 @@ fn the_week_lists_the_coming_days_within_the_fetched_dates() {
         ])
     );
     assert_eq!(rows("2026-12-07T09:00:00+01:00", Language::Danish), []);
+}
+
+#[test]
+fn a_fetch_asks_for_four_weeks_from_the_local_date() {
+    #[track_caller]
+    fn check(at_text: &str, from: &str, until: &str) {
+        assert_eq!(dates_fetched(at(at_text), Copenhagen), (date(from), date(until)), "{at_text}");
+    }
+    check("2026-11-23T10:00:00+01:00", "2026-11-23", "2026-12-20");
+    // 23:30 UTC on 28 March is 00:30 on the 29th in Copenhagen (winter time until 02:00).
+    check("2026-03-28T23:30:00Z", "2026-03-29", "2026-04-25");
+    check("2026-12-31T22:59:59Z", "2026-12-31", "2027-01-27");
+}
+
+#[test]
+fn a_missing_branch_names_the_branches_the_cms_has() {
+    let parsed = parse_opening_hours(FIXTURE).expect("a list");
+    let empty = parse_opening_hours(b"[]").expect("a list");
+    let known = "; the CMS has: id 9, Hovedbiblioteket (id 12), Vestbyen Bibliotek (id 7); set opening_hours.branch";
+    let by_name = missing_branch(&parsed, &Branch::Name(" Østbyen ".into()));
+    assert_eq!(by_name, format!("no branch named \"Østbyen\" in the CMS's opening hours{known} to one of these"));
+    let by_id = missing_branch(&parsed, &Branch::Id(99));
+    assert_eq!(by_id, format!("no branch with id 99 in the CMS's opening hours{known}_id to one of these"));
+    let none = "no branch with id 99 in the CMS's opening hours (it lists none at all); check opening_hours.branch_id";
+    assert_eq!(missing_branch(&empty, &Branch::Id(99)), none);
 }
