@@ -109,14 +109,11 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         })
     };
     let (content, next) = (slide(page_index), slide(next_page(page_index, slides.len())));
+    let opening_on = opening.on;
     Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
-        header: if sure {
-            Header { hours: opening.line.clone(), ..header(now, tz, language) }
-        } else {
-            Header::default()
-        },
+        header: if sure { Header { hours: opening.line, ..header(now, tz, language) } } else { Header::default() },
         rows: content.rows,
         poster: content.poster,
         notice: content.notice,
@@ -130,18 +127,23 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         schedule_pages: pages.len(),
         page_dots: page_dots(pages.len(), request.size.0, &layout),
         empty_title: words.no_events.to_string(),
-        empty_detail: match &config.library.website {
-            Some(website) => format!("{} {website}", words.see_website),
-            None => String::new(),
-        },
+        empty_detail: see_website(config),
         // The fetch times were stamped by the clock that is in doubt.
         status_note: if sure { status_note(request.last_success, now, config) } else { String::new() },
         layout,
         theme: config.theme,
-        display: display(config, now, sure, opening.on),
+        display: display(config, now, sure, opening_on),
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
         next_images: next.images(),
+    }
+}
+
+/// "Se alle arrangementer på …" under "no events", when the website is known.
+fn see_website(config: &Config) -> String {
+    match &config.library.website {
+        Some(website) => format!("{} {website}", texts(config.screen.language).see_website),
+        None => String::new(),
     }
 }
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Tim
 use chrono_tz::Tz;
 use serde_json::value::RawValue;
 
-use crate::domain::config::Language;
+use crate::domain::config::{Branch, Language, Margins};
 use crate::domain::texts::texts;
 
 /// One span of one category ("Åbent", "Selvbetjening") on one day at one branch.
@@ -48,27 +48,12 @@ pub enum HoursError {
     NotAnArray(serde_json::Error),
 }
 
-/// Which branch's hours to show: by the CMS's id, or by its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Branch {
-    Id(i64),
-    /// Matched trimmed and ignoring case.
-    Name(String),
-}
-
 /// One branch's hours and the dates the fetch asked for (both inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CmsHours {
     pub instances: Vec<HoursInstance>,
     pub from: NaiveDate,
     pub until: NaiveDate,
-}
-
-/// How long before opening the screen comes on, and how long after closing it stays on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Margins {
-    pub before: chrono::Duration,
-    pub after: chrono::Duration,
 }
 
 /// One row of the opening hours page: "Onsdag 2. dec." and "10–18 · Selvbetjening 8–22".

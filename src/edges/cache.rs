@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::config::Branch;
 use crate::domain::config::{CmsHoursSettings, Config, Source};
 use crate::domain::feed::{parse_feed, Event};
-use crate::domain::opening_hours::{dates_fetched, for_branch, missing_branch, parse_opening_hours, Branch, CmsHours};
+use crate::domain::opening_hours::{dates_fetched, for_branch, missing_branch, parse_opening_hours, CmsHours};
 use crate::edges::clock::ServerTime;
 use crate::edges::fetch::FreshBody;
 use sha2::{Digest, Sha256};

@@ -14,9 +14,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use crate::domain::config::{CmsHoursSettings, Config};
+use crate::domain::config::{Branch, CmsHoursSettings, Config};
 use crate::domain::opening_hours::{
-    dates_fetched, for_branch, missing_branch, parse_opening_hours, Branch, CmsHours, ParsedHours,
+    dates_fetched, for_branch, missing_branch, parse_opening_hours, CmsHours, ParsedHours,
 };
 use crate::edges::cache;
 use crate::edges::fetch::{FetchOutcome, Fetcher, Validators};

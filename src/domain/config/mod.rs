@@ -2,12 +2,14 @@
 //!
 //! `parse.rs` turns text into a [`Config`] (pure), `load.rs` finds and reads the file.
 
+mod cms_hours;
 mod notice;
 pub mod parse;
 mod raw;
 mod state;
 mod validate;
 
+pub use cms_hours::{Branch, CmsHoursSettings, Margins, OffHours};
 pub use notice::{Notice, NoticeImage, NoticeKind};
 pub use state::ConfigState;
 
@@ -133,26 +135,6 @@ pub struct OpeningHours {
     /// The CMS's own opening hours (`source = "cms"`); `days` are the fallback
     /// while the CMS has never answered.
     pub cms: Option<CmsHoursSettings>,
-}
-
-/// Where the CMS publishes the opening hours, which branch's to use, and how
-/// they drive the screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CmsHoursSettings {
-    /// `…/api/v1/opening_hours` (by default on the first source's site).
-    pub url: url::Url,
-    pub branch: crate::domain::opening_hours::Branch,
-    /// The categories that count as open ("Åbent", "Med betjening", "Selvbetjening").
-    pub open_categories: Vec<String>,
-    pub margins: crate::domain::opening_hours::Margins,
-    /// An "Åbningstider" page with the coming seven days closes each round.
-    pub page: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OffHours {
-    Black,
-    Dim,
 }
 
 /// How events that name no screen at all are treated when `screen.name` is set.

@@ -162,33 +162,7 @@ fn staff_notices_take_their_places() {
 /// the config's week where they do not reach), and the week's page closes the round.
 #[test]
 fn the_cms_opening_hours_drive_the_header_the_display_and_a_page() {
-    use crate::domain::opening_hours::{Branch, CmsHours, HoursInstance, Margins};
-    let mut config = demo_config();
-    config.opening_hours.cms = Some(crate::domain::config::CmsHoursSettings {
-        url: "http://127.0.0.1:9/api/v1/opening_hours".parse().expect("url"),
-        branch: Branch::Id(12),
-        open_categories: vec!["Åbent".into(), "Selvbetjening".into()],
-        margins: Margins { before: chrono::Duration::minutes(30), after: chrono::Duration::minutes(15) },
-        page: true,
-    });
-    config.opening_hours.days = [Some(None); 7]; // the config's week: closed, so a lit screen is the CMS's doing
-    let span = |date: &str, start: &str, end: &str, category: &str| HoursInstance {
-        date: date.parse().expect("date"),
-        start: start.parse().expect("time"),
-        end: end.parse().expect("time"),
-        category: category.into(),
-        branch_id: 12,
-        branch_name: "Hovedbiblioteket".into(),
-    };
-    // Monday open 10–18 with self-service 8–22; Tuesday closed (no entry).
-    let hours = CmsHours {
-        instances: vec![
-            span("2026-11-23", "10:00", "18:00", "Åbent"),
-            span("2026-11-23", "08:00", "22:00", "Selvbetjening"),
-        ],
-        from: "2026-11-23".parse().expect("date"),
-        until: "2026-11-24".parse().expect("date"),
-    };
+    let (config, hours) = cms_config_and_hours();
     let events = demo_events(at("2026-11-23T10:00:00+01:00"), config.screen.timezone);
     let at_time = |instant: &str, page_index: usize| {
         build_frame(&FrameRequest {
@@ -213,4 +187,38 @@ fn the_cms_opening_hours_drive_the_header_the_display_and_a_page() {
     assert_eq!(page.title, "Åbningstider");
     let days: Vec<(&str, &str)> = page.days.iter().map(|day| (day.label.as_str(), day.hours.as_str())).collect();
     assert_eq!(days, [("I dag", "10–18 · Selvbetjening 8–22"), ("I morgen", "Lukket")]);
+}
+
+/// A config taking the CMS's hours (its own week closed, so a lit screen is the
+/// CMS's doing), and the CMS's hours: Monday 23 November open 10–18 with
+/// self-service 8–22, Tuesday closed (no entry).
+fn cms_config_and_hours() -> (Config, crate::domain::opening_hours::CmsHours) {
+    use crate::domain::config::{Branch, Margins};
+    use crate::domain::opening_hours::{CmsHours, HoursInstance};
+    let mut config = demo_config();
+    config.opening_hours.cms = Some(crate::domain::config::CmsHoursSettings {
+        url: "http://127.0.0.1:9/api/v1/opening_hours".parse().expect("url"),
+        branch: Branch::Id(12),
+        open_categories: vec!["Åbent".into(), "Selvbetjening".into()],
+        margins: Margins { before: chrono::Duration::minutes(30), after: chrono::Duration::minutes(15) },
+        page: true,
+    });
+    config.opening_hours.days = [Some(None); 7];
+    let span = |date: &str, start: &str, end: &str, category: &str| HoursInstance {
+        date: date.parse().expect("date"),
+        start: start.parse().expect("time"),
+        end: end.parse().expect("time"),
+        category: category.into(),
+        branch_id: 12,
+        branch_name: "Hovedbiblioteket".into(),
+    };
+    let hours = CmsHours {
+        instances: vec![
+            span("2026-11-23", "10:00", "18:00", "Åbent"),
+            span("2026-11-23", "08:00", "22:00", "Selvbetjening"),
+        ],
+        from: "2026-11-23".parse().expect("date"),
+        until: "2026-11-24".parse().expect("date"),
+    };
+    (config, hours)
 }

@@ -3,9 +3,9 @@ use chrono_tz::Europe::Copenhagen;
 
 use super::{
     branch_names, dates_fetched, for_branch, missing_branch, parse_opening_hours, screen_on, to_utc, today_line, week,
-    Branch, CmsHours, DayHours, HoursInstance, Margins,
+    CmsHours, DayHours, HoursInstance,
 };
-use crate::domain::config::Language;
+use crate::domain::config::{Branch, Language, Margins};
 use crate::test_support::at;
 
 const FIXTURE: &[u8] = include_bytes!("../../../tests/data/opening-hours.json");

@@ -8,10 +8,7 @@ fn settings(url: &str, branch: Branch) -> CmsHoursSettings {
         url: Url::parse(url).expect("test URL"),
         branch,
         open_categories: vec!["Åbent".into()],
-        margins: crate::domain::opening_hours::Margins {
-            before: chrono::Duration::zero(),
-            after: chrono::Duration::zero(),
-        },
+        margins: crate::domain::config::Margins { before: chrono::Duration::zero(), after: chrono::Duration::zero() },
         page: false,
     }
 }

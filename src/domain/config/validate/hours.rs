@@ -7,8 +7,8 @@ use url::Url;
 use super::primitives::non_empty;
 use super::Checker;
 use crate::domain::config::raw::RawOpeningHours;
+use crate::domain::config::{Branch, Margins};
 use crate::domain::config::{CmsHoursSettings, OffHours, OpeningHours};
-use crate::domain::opening_hours::{Branch, Margins};
 
 /// The CMS's categories that count as open unless the config names others.
 const OPEN_CATEGORIES: [&str; 3] = ["Åbent", "Med betjening", "Selvbetjening"];
@@ -127,7 +127,7 @@ fn parse_hours(text: &str) -> Option<Option<(chrono::NaiveTime, chrono::NaiveTim
 #[cfg(test)]
 mod tests {
     use crate::domain::config::parse::parse;
-    use crate::domain::opening_hours::Branch;
+    use crate::domain::config::Branch;
 
     const SOURCE: &str = "[[sources]]\nurl = \"https://bibliotek.example.dk/api/v1/events?x=1\"\n";
 
