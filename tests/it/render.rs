@@ -294,4 +294,5 @@ fn poster_portrait() {
     check_poster("poster-portrait.png", "1080x1920", "4");
 }
 
+mod hours;
 mod notices;
