@@ -23,6 +23,10 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
         // clock only when it can be believed.
         let (trusted, _) = clock.trusted(crate::edges::cache::newest_known(&config, &dir), None);
         let reports = runtime.block_on(refresh_all(&fetcher, &config, &dir, trusted.now, &mut Default::default()));
+        let hours = crate::edges::opening_hours::refresh_hours(&fetcher, &config, &dir, trusted.now);
+        if let Some(report) = runtime.block_on(hours) {
+            say(&format!("opening hours from {}: {}", report.url, report.text()));
+        }
         // Pictures too, so a `render` after `fetch` shows what the screen would.
         let snapshot = crate::edges::cache::load_cached(&config, &dir);
         let heard = reports.iter().filter_map(|report| report.server_time).max_by_key(|time| time.received);

@@ -169,3 +169,36 @@ fn status_tells_a_dead_screen_from_a_running_one() {
         assert!(said.contains("2026-11-23 09:00:00 UTC"), "{args:?}: {said}");
     }
 }
+
+/// `fetch` brings the CMS's opening hours too (`source = "cms"`); with the CMS
+/// gone, the cache still has them for the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_brings_the_opening_hours_too() {
+    const HOURS: &[u8] = include_bytes!("../data/opening-hours-week.json");
+    let server = TestServer::start(|seen| {
+        if seen.line.contains("/api/v1/opening_hours?") {
+            Reply::json(HOURS)
+        } else {
+            Reply::json(FEED_300)
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache_dir = dir.path().join("cache");
+    let hours = "\n[opening_hours]\nsource = \"cms\"\nbranch = \"Hovedbiblioteket\"\n";
+    let text_config = format!("{}{hours}", config_text(&server.url("/api/v1/events"), &cache_dir, ""));
+    let config_path = write_config(dir.path(), &text_config);
+    let config_arg = config_path.to_str().expect("utf-8").to_string();
+    let fetched = run(vec!["--config".into(), config_arg, "fetch".into()]).await;
+    let said = format!("{}{}", text(&fetched.stdout), text(&fetched.stderr));
+    assert!(fetched.status.success(), "{said}");
+    let expected = format!("opening hours from {}?_format=json&from_date=", server.url("/api/v1/opening_hours"));
+    assert!(said.contains(&expected) && said.contains(": updated: 13 spans for Hovedbiblioteket"), "{said}");
+    let asked = server.requests().iter().filter(|seen| seen.line.contains("opening_hours")).count();
+    assert_eq!(asked, 1);
+    server.stop();
+    let config = load(&config_path).expect("config");
+    let hours = load_cached(&config, &cache_dir).hours.expect("the cached hours");
+    assert!(hours.instances.iter().all(|instance| instance.branch_id == 12), "Hovedbiblioteket's only");
+    assert_eq!((hours.until - hours.from).num_days(), 27, "four weeks");
+}
