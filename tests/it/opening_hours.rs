@@ -176,3 +176,58 @@ async fn the_refresh_loop_puts_the_hours_in_the_snapshot_and_the_status() {
     tokio::time::timeout(Duration::from_secs(5), task).await.expect("stops").expect("no panic");
     server.stop();
 }
+
+/// From a loopback CMS to what the screen does: fetched the day before each 2026
+/// clock change, the hours turn the screen on at opening (10:00) minus the
+/// margin (30 min) and off on a day the CMS lists none; with the CMS gone, the
+/// cached hours still decide.
+#[tokio::test]
+async fn fetched_hours_switch_the_screen_on_both_clock_change_days() {
+    use eventscreen::domain::config::OffHours;
+    use eventscreen::domain::frame::{build_frame, Display, FrameRequest};
+    use eventscreen::domain::trust::ClockTrust;
+    const WEEK: &[u8] = include_bytes!("../data/opening-hours-week.json");
+    let server = TestServer::start(|seen: &Seen| {
+        let body = if seen.line.contains("/api/v1/opening_hours") { WEEK } else { FEED_40 };
+        Reply::json(body)
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config(&server, dir.path(), "branch = \"Hovedbiblioteket\"");
+    let display_at = |instant: &str| {
+        let snapshot = load_cached(&config, dir.path());
+        let request = FrameRequest {
+            events: &snapshot.events,
+            config: &config,
+            last_success: None,
+            now: at(instant),
+            clock: ClockTrust::Synced,
+            size: (1920, 1080),
+            page_index: 0,
+            hours: snapshot.hours.as_ref(),
+        };
+        build_frame(&request).display
+    };
+    let off = Display::Off(OffHours::Black);
+    for (fetched, opening_utc) in
+        [("2026-03-28T11:00:00Z", "2026-03-29T08:00:00Z"), ("2026-10-24T11:00:00Z", "2026-10-25T09:00:00Z")]
+    {
+        assert!(matches!(refresh(&config, dir.path(), at(fetched)).await, HoursOutcome::Updated { .. }));
+        let on_from = at(opening_utc) - chrono::Duration::minutes(30);
+        let instant = |moment: DateTime<Utc>| moment.to_rfc3339();
+        assert_eq!(
+            display_at(&instant(on_from - chrono::Duration::minutes(1))),
+            off,
+            "{opening_utc}: before the margin"
+        );
+        assert_eq!(display_at(&instant(on_from)), Display::On, "{opening_utc}: opening minus 30 min");
+        assert_eq!(
+            display_at(&instant(at(opening_utc) + chrono::Duration::hours(30))),
+            off,
+            "{opening_utc}: the next day, closed"
+        );
+    }
+    server.shut_down().await;
+    assert_eq!(display_at("2026-10-25T08:29:00Z"), off, "the CMS gone: the cached hours still decide");
+    assert_eq!(display_at("2026-10-25T08:30:00Z"), Display::On);
+}
