@@ -20,6 +20,9 @@ const URGENT_TITLE: f32 = 64.0 * 1.6;
 const BANNER_SIZE: f32 = 30.0;
 const TITLE_SHARE: f32 = 0.6;
 const FOOTER_TAKEN: f32 = 520.0;
+/// A notice's picture box and the gap beside or under it (`ui/pages/notice_page.slint`).
+const PICTURE_BESIDE: f32 = 640.0 + 48.0;
+const PICTURE_ABOVE: f32 = 500.0 + 48.0;
 /// Inter's advance per character of Danish text in em (bold), and its line height.
 const CHAR_EM: f32 = 0.55;
 const LINE_EM: f32 = 1.21;
@@ -31,6 +34,15 @@ pub enum Field {
     Detail,
     /// A banner's text and detail, on the landscape footer's one line.
     Both,
+}
+
+/// What a notice says, and whether its page has a picture (which narrows the
+/// words in landscape and takes lines from them in portrait).
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    pub text: &'a str,
+    pub detail: Option<&'a str>,
+    pub picture: bool,
 }
 
 /// A part of a notice longer than reads where it is drawn.
@@ -70,7 +82,7 @@ pub fn urgent<'a>(on: &[&'a Notice]) -> Option<&'a Notice> {
 /// banner's text and detail each on a line of the portrait strip, or together on
 /// the landscape footer's line. With `orientation = "auto"`, both orientations.
 /// An estimate (Inter's average character width), never above [`MAX_TEXT_CHARS`].
-pub fn misfits(kind: NoticeKind, text: &str, detail: Option<&str>, screen: &Screen) -> Vec<Misfit> {
+pub fn misfits(kind: NoticeKind, words: Words<'_>, screen: &Screen) -> Vec<Misfit> {
     let factor = distance_factor(screen);
     let orientations: &[bool] = match screen.orientation {
         Orientation::Auto => &[false, true],
@@ -89,34 +101,47 @@ pub fn misfits(kind: NoticeKind, text: &str, detail: Option<&str>, screen: &Scre
     };
     for &portrait in orientations {
         let width = if portrait { DESIGN_WIDTHS.1 } else { DESIGN_WIDTHS.0 } - 2.0 * MARGIN;
-        let height = if portrait { DESIGN_WIDTHS.0 } else { DESIGN_WIDTHS.1 };
-        let per_line = |size: f32, width: f32| (width / (CHAR_EM * size * factor)).max(0.0) as usize;
-        match kind {
-            NoticeKind::Banner if portrait => {
-                check(Field::Text, count(text), per_line(BANNER_SIZE, width));
+        let banner_line = |width: f32| (width / (CHAR_EM * BANNER_SIZE * factor)).max(0.0) as usize;
+        match (kind, words.detail) {
+            (NoticeKind::Banner, detail) if portrait => {
+                check(Field::Text, count(words.text), banner_line(width));
                 if let Some(detail) = detail {
-                    check(Field::Detail, count(detail), per_line(BANNER_SIZE, width));
+                    check(Field::Detail, count(detail), banner_line(width));
                 }
             }
-            NoticeKind::Banner => {
-                let line = per_line(BANNER_SIZE, width - FOOTER_TAKEN * factor);
-                match detail {
-                    Some(detail) => check(Field::Both, count(text) + 3 + count(detail), line),
-                    None => check(Field::Text, count(text), line),
-                }
+            (NoticeKind::Banner, Some(detail)) => {
+                check(Field::Both, count(words.text) + 3 + count(detail), banner_line(width - FOOTER_TAKEN * factor))
             }
-            NoticeKind::Page | NoticeKind::Urgent => {
-                let (size, area) = match kind {
-                    NoticeKind::Urgent => (URGENT_TITLE, height),
-                    _ => (PAGE_TITLE, height - (HEADER_HEIGHT + FOOTER_HEIGHT) * factor),
-                };
-                let lines = ((area * TITLE_SHARE / (size * factor * LINE_EM)) as usize).max(1);
-                check(Field::Text, count(text), lines * per_line(size, width));
+            (NoticeKind::Banner, None) => {
+                check(Field::Text, count(words.text), banner_line(width - FOOTER_TAKEN * factor))
+            }
+            (NoticeKind::Page | NoticeKind::Urgent, _) => {
+                check(Field::Text, count(words.text), title_capacity(kind, portrait, words.picture, factor))
             }
         }
     }
     found.sort_by_key(|misfit| misfit.field as u8);
     found
+}
+
+/// The characters a page's or an urgent notice's title holds: the lines its
+/// share of the height takes, of the width its words have beside the accent bar
+/// (and beside or under a page's picture).
+fn title_capacity(kind: NoticeKind, portrait: bool, picture: bool, factor: f32) -> usize {
+    let (width, height) = if portrait { (DESIGN_WIDTHS.1, DESIGN_WIDTHS.0) } else { DESIGN_WIDTHS };
+    let urgent = kind == NoticeKind::Urgent;
+    let picture = picture && !urgent;
+    // The page sits within the margins and its words a margin in; urgent, the whole screen is the page.
+    let mut words_width = width - 4.0 * MARGIN;
+    let mut area = if urgent { height } else { height - (HEADER_HEIGHT + FOOTER_HEIGHT) * factor };
+    match (picture, portrait) {
+        (true, false) => words_width = width - 3.0 * MARGIN - PICTURE_BESIDE,
+        (true, true) => area -= PICTURE_ABOVE,
+        (false, _) => {}
+    }
+    let size = if urgent { URGENT_TITLE } else { PAGE_TITLE } * factor;
+    let lines = ((area * TITLE_SHARE / (size * LINE_EM)).max(0.0) as usize).max(1);
+    lines * (words_width / (CHAR_EM * size)).max(0.0) as usize
 }
 
 #[cfg(test)]
@@ -180,25 +205,38 @@ mod tests {
         let mut screen = crate::domain::config::Config::stand_in().screen;
         let text = "Biblioteket lukker kl. 16 i dag";
         let detail = "Selvbetjeningen er åben til kl. 22";
-        assert_eq!(misfits(NoticeKind::Banner, text, Some(detail), &screen), [], "fits at 3 m, either way round");
+        assert_eq!(
+            misfits(NoticeKind::Banner, Words { text, detail: Some(detail), picture: false }, &screen),
+            [],
+            "fits at 3 m, either way round"
+        );
         let long = "Selvbetjeningen er åben til kl. 22 alle ugens dage, også på helligdage";
-        let found = misfits(NoticeKind::Banner, text, Some(long), &screen);
+        let found = misfits(NoticeKind::Banner, Words { text, detail: Some(long), picture: false }, &screen);
         let fields: Vec<Field> = found.iter().map(|misfit| misfit.field).collect();
         assert_eq!(fields, [Field::Detail, Field::Both], "{found:?}");
         screen.orientation = Orientation::Landscape;
-        let found = misfits(NoticeKind::Banner, text, Some(long), &screen);
+        let found = misfits(NoticeKind::Banner, Words { text, detail: Some(long), picture: false }, &screen);
         assert_eq!(found.iter().map(|misfit| misfit.field).collect::<Vec<_>>(), [Field::Both], "{found:?}");
         let page = "Vi søger frivillige til lektiecaféen – meld dig ved skranken";
-        assert_eq!(misfits(NoticeKind::Page, page, None, &screen), []);
+        assert_eq!(misfits(NoticeKind::Page, Words { text: page, detail: None, picture: false }, &screen), []);
         screen.viewing_distance_m = 10.0;
-        let found = misfits(NoticeKind::Page, page, None, &screen);
+        let found = misfits(NoticeKind::Page, Words { text: page, detail: None, picture: false }, &screen);
         assert!(found.len() == 1 && found[0].capacity < page.chars().count(), "{found:?}");
         let mut capacity = |distance: f64| {
             screen.viewing_distance_m = distance;
-            misfits(NoticeKind::Urgent, &"x".repeat(500), None, &screen)[0].capacity
+            misfits(NoticeKind::Urgent, Words { text: &"x".repeat(500), detail: None, picture: false }, &screen)[0]
+                .capacity
         };
         assert_eq!(capacity(3.0), MAX_TEXT_CHARS, "never above the room-wide limit");
         let (six, eight, ten) = (capacity(6.0), capacity(8.0), capacity(10.0));
         assert!(six > eight && eight > ten, "{six} {eight} {ten}");
+        // A picture beside the words (landscape) leaves them less room.
+        screen.viewing_distance_m = 5.0;
+        let page = |picture| {
+            let text = "x".repeat(100);
+            misfits(NoticeKind::Page, Words { text: &text, detail: None, picture }, &screen)
+        };
+        assert_eq!(page(false), [], "100 characters fit a page from 5 m");
+        assert!(matches!(page(true).as_slice(), [Misfit { field: Field::Text, .. }]), "not beside a picture");
     }
 }

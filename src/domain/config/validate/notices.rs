@@ -7,7 +7,7 @@ use super::primitives::non_empty;
 use super::Checker;
 use crate::domain::config::raw::RawNotice;
 use crate::domain::config::{line_column, Notice, NoticeImage, NoticeKind, Screen};
-use crate::domain::notices::{misfits, Field};
+use crate::domain::notices::{misfits, Field, Words};
 
 impl Checker<'_> {
     pub(super) fn notice(&mut self, index: usize, raw: &Spanned<RawNotice>, screen: &Screen) -> Option<Notice> {
@@ -72,7 +72,8 @@ impl Checker<'_> {
             NoticeKind::Banner => "a banner's line holds",
             NoticeKind::Urgent => "an urgent notice holds",
         };
-        for misfit in misfits(kind, text, detail, screen) {
+        let picture = raw.image.as_ref().is_some_and(|image| !image.get_ref().trim().is_empty());
+        for misfit in misfits(kind, Words { text, detail, picture }, screen) {
             let capacity = misfit.capacity;
             let (what, offset) = match (misfit.field, raw.detail.as_ref()) {
                 (Field::Detail, Some(raw_detail)) => ("detail", raw_detail.span().start),
