@@ -131,7 +131,7 @@ pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock:
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
-    crate::edges::health::tune_allocator();
+    crate::edges::memory::tune_allocator();
     let (config, config_state) = run_config(paths, demo, true);
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.

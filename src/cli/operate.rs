@@ -78,7 +78,10 @@ pub fn update(paths: &Paths, clock: Clock) -> Outcome {
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
         let restarter = crate::edges::update::Systemctl { unit: settings.service.clone() };
-        let outcome = runtime.block_on(crate::edges::update::update(&options, &restarter))?;
+        let outcome = runtime.block_on(crate::edges::update::update(&options, &restarter));
+        let now = options.clock.now();
+        crate::edges::update_record::record(&options.install_dir, &outcome, &options.current_version, now);
+        let outcome = outcome?;
         match outcome {
             crate::edges::update::UpdateOutcome::UpToDate { version } => {
                 say(&format!("eventscreen {version} is current"))

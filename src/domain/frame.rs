@@ -57,6 +57,10 @@ pub struct Frame {
     pub show_qr: bool,
     /// Dots in the footer: one a page, or none when they would not fit.
     pub page_dots: usize,
+    /// Rows in the schedule now (events, and series as one row each).
+    pub events_shown: usize,
+    /// While dark by the opening hours: when the screen comes on again.
+    pub off_until: Option<DateTime<Utc>>,
     /// The image URLs of the page shown next, so its pictures are ready before it turns.
     pub next_images: Vec<String>,
 }
@@ -97,19 +101,17 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
     let shown = schedule(request.events, &Filter::from_config(config), now, tz);
     let pages = paginate(&shown, &layout);
     let featured = featured(&shown, &config.posters);
-    let notice_pages = &staff.pages;
     let opening = Opening::at(config, request.hours, now);
-    let every = config.posters.every_pages as usize;
-    let slides = rotation(pages.len(), featured.len(), every, notice_pages.len(), opening.page.is_some());
+    let slides = rotation(pages.len(), featured.len(), &config.posters, staff.pages.len(), opening.page.is_some());
     let page_index = if request.page_index < slides.len() { request.page_index } else { 0 };
     let sure = request.clock != ClockTrust::Suspect;
     let slide = |index: usize| {
-        SlideContent::of(slides.get(index).copied(), (&pages, &featured, notice_pages, &opening), &|items| {
+        SlideContent::of(slides.get(index).copied(), (&pages, &featured, &staff.pages, &opening), &|items| {
             rows(items, now, tz, language, sure)
         })
     };
     let (content, next) = (slide(page_index), slide(next_page(page_index, slides.len())));
-    let opening_on = opening.on;
+    let display = display(config, now, sure, opening.on);
     Frame {
         library_name: config.library.name.clone(),
         logo: config.library.logo.clone(),
@@ -132,7 +134,9 @@ pub fn build_frame(request: &FrameRequest<'_>) -> Frame {
         status_note: if sure { status_note(request.last_success, now, config) } else { String::new() },
         layout,
         theme: config.theme,
-        display: display(config, now, sure, opening_on),
+        display,
+        events_shown: shown.len(),
+        off_until: (display != Display::On).then(|| opening::on_again(config, request.hours, now)).flatten(),
         shift: burn_in_offset(now),
         show_qr: config.screen.qr,
         next_images: next.images(),

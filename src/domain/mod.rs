@@ -8,6 +8,7 @@ pub mod demo;
 pub mod feed;
 pub mod frame;
 pub mod hours;
+pub mod metrics;
 pub mod notices;
 pub mod opening_hours;
 pub mod paginate;

@@ -69,7 +69,8 @@ pub fn slides(pages: usize, featured: usize, every: usize) -> Vec<Slide> {
 
 /// The whole rotation: [`slides`] (pages and posters), then the staff notices'
 /// pages, which close each round.
-pub fn rotation(pages: usize, featured: usize, every: usize, notices: usize, hours: bool) -> Vec<Slide> {
+pub fn rotation(pages: usize, featured: usize, posters: &Posters, notices: usize, hours: bool) -> Vec<Slide> {
+    let every = posters.every_pages as usize;
     let hours = hours.then_some(Slide::Hours);
     slides(pages, featured, every).into_iter().chain((0..notices).map(Slide::Notice)).chain(hours).collect()
 }

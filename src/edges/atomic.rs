@@ -29,6 +29,18 @@ pub fn write_readable(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// As [`write`], with the file's mode set before its content is written
 /// (`None`: as the umask gives), so the mode is as durable as the content.
 pub fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), WriteError> {
+    replace(path, bytes, mode, true)
+}
+
+/// As [`write_readable`] for readers (they see the old file or the new one,
+/// never half), but not made durable: for a file rewritten every few seconds
+/// on an SD card, where the next write soon replaces what a power cut lost
+/// (the metrics for node_exporter).
+pub fn replace_readable(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    replace(path, bytes, Some(0o644), false)
+}
+
+fn replace(path: &Path, bytes: &[u8], mode: Option<u32>, durable: bool) -> Result<(), WriteError> {
     use std::os::unix::fs::PermissionsExt;
     let fail = |source| WriteError { path: path.to_path_buf(), source };
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -41,10 +53,15 @@ pub fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(
             file.set_permissions(fs::Permissions::from_mode(mode))?;
         }
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if durable {
+            file.sync_all()?;
+        }
         fs::rename(&temp, path)?;
         // Make the rename itself durable.
-        File::open(dir)?.sync_all()
+        if durable {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);

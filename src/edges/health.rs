@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use crate::domain::config::Config;
+use crate::domain::trust::ClockTrust;
 use crate::edges::clock::Clock;
 use crate::edges::opening_hours::HoursSource;
 use crate::edges::status::{self, SourceStatus, Status};
@@ -40,6 +41,15 @@ pub struct Health {
     pub notices: Mutex<Vec<String>>,
     /// Where the opening hours come from; `None` before the first refresh round.
     pub opening_hours: Mutex<Option<HoursSource>>,
+    /// For the metrics: rows in the schedule on screen; while off by the opening
+    /// hours, when the screen comes on again; the newest successful fetch of the
+    /// feed on screen; when the config file broke (Unix seconds, 0 for none).
+    pub events_shown: AtomicU64,
+    pub off_until: AtomicI64,
+    pub feed_success: AtomicI64,
+    pub config_broken_since: AtomicI64,
+    /// How far the clock is trusted; `None` before the first frame judged it.
+    pub clock_trust: Mutex<Option<ClockTrust>>,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -63,6 +73,11 @@ impl Default for Health {
             display_waiting: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
             opening_hours: Mutex::new(None),
+            events_shown: AtomicU64::new(0),
+            off_until: AtomicI64::new(0),
+            feed_success: AtomicI64::new(0),
+            config_broken_since: AtomicI64::new(0),
+            clock_trust: Mutex::new(None),
             changed: tokio::sync::Notify::new(),
         }
     }
@@ -95,6 +110,15 @@ impl Health {
             // A new schedule: the status says how many pages at once, not at the next period.
             self.changed.notify_one();
         }
+    }
+
+    /// What a drawn frame tells the metrics: its rows, when a dark screen comes
+    /// on again, and the newest successful fetch of the feed it shows.
+    pub fn frame_drawn(&self, frame: &crate::domain::frame::Frame, feed_success: Option<DateTime<Utc>>) {
+        let seconds = |at: Option<DateTime<Utc>>| at.map_or(0, |at| at.timestamp());
+        self.events_shown.store(frame.events_shown as u64, Ordering::Relaxed);
+        self.off_until.store(seconds(frame.off_until), Ordering::Relaxed);
+        self.feed_success.store(seconds(feed_success), Ordering::Relaxed);
     }
 
     pub fn set_display_waiting(&self, reason: Option<String>) {
@@ -148,7 +172,7 @@ impl Health {
         self.changed.notify_one();
     }
 
-    fn status(&self, started_at: DateTime<Utc>, now: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
+    pub fn status(&self, started_at: DateTime<Utc>, now: DateTime<Utc>, cache_dir: &std::path::Path) -> Status {
         let at = |counter: &AtomicI64| match counter.load(Ordering::Relaxed) {
             0 => None,
             seconds => DateTime::from_timestamp(seconds, 0),
@@ -182,35 +206,6 @@ impl Health {
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
             notices: self.notices.lock().map(|notices| notices.clone()).unwrap_or_default(),
         }
-    }
-}
-
-/// Sets glibc's allocator up for a process that runs for months: blocks of
-/// 128 KB and more (feed bodies, parsed feeds, frame buffers) always get pages
-/// of their own, returned to the system when freed (glibc otherwise raises
-/// this threshold as such blocks are freed and then carves them from the heap,
-/// where they fragment it), and two arenas instead of one per thread.
-/// Call once, before other threads start.
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator parameters.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}
-
-/// Hands memory the allocator holds but no longer uses back to the system.
-///
-/// glibc keeps freed memory in per-thread arenas, and feeds are parsed on the
-/// refresh thread and freed on the UI thread; the soak (tests/it/soak.rs) saw
-/// the heap in use stay flat while resident memory drifted with what the
-/// allocator kept. Called after each new snapshot; it costs a few milliseconds.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory to the kernel; it touches no live allocation.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

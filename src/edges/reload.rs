@@ -182,6 +182,9 @@ pub fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     if old.screen.rotation != new.screen.rotation {
         keys.push("screen.rotation");
     }
+    if old.metrics != new.metrics {
+        keys.push("metrics");
+    }
     keys
 }
 

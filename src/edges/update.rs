@@ -64,6 +64,14 @@ pub struct UpdateOptions {
     pub clock: crate::edges::clock::Clock,
 }
 
+/// An update that was installed, did not stay healthy and was switched back.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct RolledBack {
+    pub version: Version,
+    pub message: String,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum UpdateOutcome {
     UpToDate { version: Version },
@@ -142,7 +150,8 @@ async fn install_and_judge(
         Some(previous) => {
             switch(&options.install_dir, &previous)?;
             restarter.restart().context("restarting the service on the previous release")?;
-            bail!("release {offered} {failure}; rolled back to {}", previous.display())
+            let message = format!("release {offered} {failure}; rolled back to {}", previous.display());
+            Err(RolledBack { version: offered, message }.into())
         }
         None => bail!("release {offered} {failure}, and there is no previous release to return to"),
     }

@@ -15,11 +15,12 @@ use tokio::sync::watch;
 use crate::domain::config::{Config, ConfigState};
 use crate::edges::cache::{load_cached, Snapshot};
 use crate::edges::clock::Clock;
-use crate::edges::health::{run_health, Health};
+use crate::edges::health::Health;
+use crate::edges::metrics::MetricsOptions;
 use crate::edges::paths::Paths;
 use crate::edges::refresh::RefreshLoop;
 use crate::edges::reload::{watch_config, Change, Watcher};
-use crate::ui::lifecycle::{quit_on_signal, spawn_display_watch, wait_for_display};
+use crate::ui::lifecycle::{quit_on_signal, spawn_display_watch, spawn_reporters, wait_for_display};
 use crate::ui::pictures::Pictures;
 use crate::ui::screen::{set_screen, with_screen, Screen};
 use crate::ui::MainWindow;
@@ -65,17 +66,13 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     tracing::info!(events = snapshot.events.len(), "starting from the cache");
     let health = Arc::new(Health::default());
     let (stop_sender, stop) = watch::channel(false);
-    let health_task = runtime.spawn(run_health(
-        health.clone(),
-        options.cache_dir(),
-        options.paths.status_file(),
-        HEALTH_EVERY,
-        options.clock,
-        stop.clone(),
-    ));
+    let status = (options.cache_dir(), options.paths.status_file(), HEALTH_EVERY);
+    let reporters = spawn_reporters(runtime, &health, status, metrics_options(&options), options.clock, &stop);
     let stop_all = |result| {
         let _ = stop_sender.send(true);
-        let _ = runtime.block_on(health_task);
+        for task in reporters {
+            let _ = runtime.block_on(task);
+        }
         result
     };
     let Ok(display_watch) = wait_for_display(options.display_dev.as_deref(), &health, options.clock, runtime) else {
@@ -108,6 +105,18 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     signals.abort();
     set_screen(None);
     stop_all(result)
+}
+
+/// Where and how often the metrics for Prometheus are written; none in the demo
+/// or with `[metrics] textfile_dir = ""`. Changing them needs a restart.
+fn metrics_options(options: &RunOptions) -> Option<MetricsOptions> {
+    let settings = &options.config.metrics;
+    Some(MetricsOptions {
+        dir: settings.textfile_dir.clone().filter(|_| !options.demo)?,
+        every: Duration::from_secs(u64::from(settings.every_seconds)),
+        cache_dir: options.cache_dir(),
+        install_dir: options.config.update.install_dir.clone(),
+    })
 }
 
 /// Queues, before the event loop starts, the call that reports the first frame
@@ -159,6 +168,7 @@ fn new_screen(
     }
     if options.config_state != ConfigState::Ok {
         health.set_config_state(options.config_state.describe());
+        Health::beat(&health.config_broken_since, options.clock.now());
     }
     Rc::new(RefCell::new(Screen {
         config: options.config.clone(),

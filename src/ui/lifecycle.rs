@@ -7,7 +7,8 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::edges::clock::Clock;
-use crate::edges::health::Health;
+use crate::edges::health::{run_health, Health};
+use crate::edges::metrics::{run_metrics, MetricsOptions};
 
 /// The display devices as the window opened, to watch for a replacement.
 pub(super) struct DisplayWatch {
@@ -109,4 +110,19 @@ pub(super) async fn quit_on_signal(mut stop: watch::Receiver<bool>) {
     let _ = slint::invoke_from_event_loop(|| {
         let _ = slint::quit_event_loop();
     });
+}
+
+/// The status file's writer (with the watchdog), in `status`: the cache to
+/// measure, the file, how often; and, when configured, the metrics' writer.
+pub(super) fn spawn_reporters(
+    runtime: &tokio::runtime::Runtime,
+    health: &Arc<Health>,
+    (cache_dir, status_path, every): (std::path::PathBuf, std::path::PathBuf, std::time::Duration),
+    metrics: Option<MetricsOptions>,
+    clock: Clock,
+    stop: &watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let status = runtime.spawn(run_health(health.clone(), cache_dir, status_path, every, clock, stop.clone()));
+    let metrics = metrics.map(|metrics| runtime.spawn(run_metrics(health.clone(), metrics, clock, stop.clone())));
+    std::iter::once(status).chain(metrics).collect()
 }

@@ -78,6 +78,7 @@ impl Screen {
                 tracing::info!("clock {text}");
             }
             *self.health.clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+            *self.health.clock_trust.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(trusted.trust);
         }
         self.shown_size = Screen::size(window);
         let request = FrameRequest {
@@ -95,6 +96,7 @@ impl Screen {
         self.page_count = frame.page_count;
         self.health.page_shown(frame.page_index, frame.page_count);
         self.health.notices_shown(&frame.notices_on);
+        self.health.frame_drawn(&frame, self.snapshot.last_success);
         self.shown_minute = now.timestamp().div_euclid(60);
         if self.shown_display != Some(frame.display) {
             self.display_changed(frame.display);
@@ -173,9 +175,14 @@ impl Screen {
                 }
                 self.config = *config;
                 self.config_state = ConfigState::Ok;
+                self.health.config_broken_since.store(0, std::sync::atomic::Ordering::Relaxed);
             }
             Change::Broken(problem) => {
-                let since = self.clock.now().format("%Y-%m-%d %H:%M UTC").to_string();
+                let now = self.clock.now();
+                let since = now.format("%Y-%m-%d %H:%M UTC").to_string();
+                if self.config_state == ConfigState::Ok {
+                    self.health.config_broken_since.store(now.timestamp(), std::sync::atomic::Ordering::Relaxed);
+                }
                 self.config_state = self.config_state.broken_by_edit(problem, since);
             }
         }
@@ -188,7 +195,7 @@ impl Screen {
         self.snapshot = snapshot;
         self.pictures.forget_missing();
         self.draw(window);
-        crate::edges::health::release_free_memory();
+        crate::edges::memory::release_free_memory();
     }
 
     /// A picture from the worker: drawn at once when this page shows it (after

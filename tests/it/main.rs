@@ -14,6 +14,7 @@ mod picture_kinds;
 mod picture_memory;
 mod politeness;
 mod powercut;
+mod prometheus;
 mod refresh;
 mod reload;
 mod render;

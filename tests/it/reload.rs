@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -17,23 +17,6 @@ use crate::support::{config_text, FEED_40};
 /// Never answers: the refresh loop's fetches are refused on loopback, and the
 /// screen runs on the cache.
 const SOURCE: &str = "http://127.0.0.1:9/api/v1/events";
-
-/// Starts Xvfb on a free display; `None` when `EVENTSCREEN_TEST_SKIP` names it
-/// (missing otherwise fails the test: see `support::needs_tool`).
-fn start_xvfb() -> Option<(Child, String)> {
-    if !crate::support::needs_tool("Xvfb", "xvfb xauth") {
-        return None;
-    }
-    let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting Xvfb");
-    let mut line = String::new();
-    BufReader::new(xvfb.stdout.take().expect("stdout")).read_line(&mut line).expect("display number");
-    Some((xvfb, format!(":{}", line.trim())))
-}
 
 /// The log, line by line, from a thread that reads the child's stderr.
 struct Log {
@@ -91,7 +74,7 @@ fn wait_for_status(path: &Path, prefix: &str, sources: usize) -> eventscreen::ed
 
 #[test]
 fn edits_apply_live_and_broken_edits_keep_the_last_good_config() {
-    let Some((mut xvfb, display)) = start_xvfb() else { return };
+    let Some((mut xvfb, display)) = crate::support::start_xvfb() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = dir.path().join("cache");
     let meta = CacheMeta {

@@ -1,5 +1,6 @@
 //! Shared helpers: configs pointing at a test server, fixtures, running the binary.
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub fn config_for(url: &str, cache_dir: &Path, fetch_extra: &str) -> Config {
 pub fn config_text(url: &str, cache_dir: &Path, fetch_extra: &str) -> String {
     let retries = if fetch_extra.contains("retries") { "" } else { "retries = 0\n" };
     format!(
-        "[library]\nname = \"Testbiblioteket\"\n[[sources]]\nurl = \"{url}\"\n[cache]\ndir = \"{}\"\n[fetch]\ntimeout_seconds = 2\nconnect_timeout_seconds = 1\n{retries}{fetch_extra}\n",
+        "[library]\nname = \"Testbiblioteket\"\n[[sources]]\nurl = \"{url}\"\n[metrics]\ntextfile_dir = \"\"\n[cache]\ndir = \"{}\"\n[fetch]\ntimeout_seconds = 2\nconnect_timeout_seconds = 1\n{retries}{fetch_extra}\n",
         cache_dir.display()
     )
 }
@@ -173,4 +174,21 @@ pub fn figures_line<'a>(stdout: &'a str, marker: &str) -> &'a str {
         .lines()
         .find_map(|line| line.find(marker).map(|start| &line[start..]))
         .unwrap_or_else(|| panic!("the figures ({marker}) are missing:\n{stdout}"))
+}
+
+/// Starts Xvfb on a free display; `None` when `EVENTSCREEN_TEST_SKIP` names it
+/// (missing otherwise fails the test: see `support::needs_tool`).
+pub fn start_xvfb() -> Option<(std::process::Child, String)> {
+    if !needs_tool("Xvfb", "xvfb xauth") {
+        return None;
+    }
+    let mut xvfb = std::process::Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting Xvfb");
+    let mut line = String::new();
+    std::io::BufReader::new(xvfb.stdout.take().expect("stdout")).read_line(&mut line).expect("display number");
+    Some((xvfb, format!(":{}", line.trim())))
 }

@@ -3,6 +3,7 @@
 //! `parse.rs` turns text into a [`Config`] (pure), `load.rs` finds and reads the file.
 
 mod cms_hours;
+mod metrics;
 mod notice;
 pub mod parse;
 mod raw;
@@ -10,6 +11,7 @@ mod state;
 mod validate;
 
 pub use cms_hours::{Branch, CmsHoursSettings, Margins, OffHours};
+pub use metrics::MetricsSettings;
 pub use notice::{Notice, NoticeImage, NoticeKind};
 pub use state::ConfigState;
 
@@ -32,6 +34,7 @@ pub struct Config {
     pub theme: Theme,
     pub opening_hours: OpeningHours,
     pub posters: Posters,
+    pub metrics: MetricsSettings,
     /// Staff notices, in the order written.
     pub notices: Vec<Notice>,
 }

@@ -17,6 +17,7 @@ pub(super) struct RawConfig {
     pub(super) theme: RawTheme,
     pub(super) opening_hours: RawOpeningHours,
     pub(super) posters: RawPosters,
+    pub(super) metrics: RawMetrics,
     pub(super) notices: Vec<Spanned<RawNotice>>,
 }
 
@@ -151,6 +152,13 @@ pub(super) struct RawFetch {
     pub(super) connect_timeout_seconds: Option<Spanned<i64>>,
     pub(super) max_body_mb: Option<Spanned<i64>>,
     pub(super) retries: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawMetrics {
+    pub(super) textfile_dir: Option<String>,
+    pub(super) every_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]

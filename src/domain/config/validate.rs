@@ -11,8 +11,8 @@ use crate::domain::config::raw::{
     RawConfig, RawFetch, RawNotice, RawNumber, RawSchedule, RawScreen, RawSource, RawTheme,
 };
 use crate::domain::config::{
-    CacheSettings, Config, FetchSettings, Language, Library, Notice, Orientation, Policy, Problem, ScheduleRules,
-    Screen, SeriesRows, Source, Theme, Untagged,
+    CacheSettings, Config, FetchSettings, Language, Library, MetricsSettings, Notice, Orientation, Policy, Problem,
+    ScheduleRules, Screen, SeriesRows, Source, Theme, Untagged,
 };
 
 pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -> Option<Config> {
@@ -49,6 +49,13 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         theme: check.theme(raw.theme),
         opening_hours: check.opening_hours(raw.opening_hours, &sources_for_hours),
         posters: check.posters(raw.posters),
+        metrics: MetricsSettings {
+            textfile_dir: match raw.metrics.textfile_dir {
+                None => Some(PathBuf::from("/var/lib/prometheus/node-exporter")),
+                Some(dir) => non_empty(Some(dir)).map(PathBuf::from),
+            },
+            every_seconds: check.number("metrics.every_seconds", raw.metrics.every_seconds, 5..=3600, 30),
+        },
         notices,
     };
     Some(config)
