@@ -119,11 +119,13 @@ fn display(out: &mut Exposition, display: DisplayReading) {
     };
     out.one("display_on", "1 while the schedule is on screen, 0 while the screen is dark.", &[], flag(on));
     out.one("display_off_by_schedule", "1 while dark on purpose, outside opening hours.", &[], flag(off));
+    // Off with no opening within the week (a long closure): off for good, as far as alerts go.
     let until = match display {
         DisplayReading::OffBySchedule { until: Some(until) } => seconds(until),
+        DisplayReading::OffBySchedule { until: None } => f64::INFINITY,
         _ => 0.0,
     };
-    let help = "While off by schedule, when the screen comes on again; 0 otherwise.";
+    let help = "While off by schedule, when the screen comes on again (+Inf: not within a week); 0 otherwise.";
     out.one("display_off_until_timestamp_seconds", help, &[], until);
     out.one("display_waiting", "1 while the screen waits for a display device.", &[], flag(waiting));
 }
@@ -214,6 +216,10 @@ impl Exposition {
         let labels: Vec<String> =
             labels.iter().map(|(key, value)| format!("{key}=\"{}\"", escape(value.as_ref()))).collect();
         let labels = if labels.is_empty() { String::new() } else { format!("{{{}}}", labels.join(",")) };
+        let value = match value {
+            f64::INFINITY => "+Inf".to_string(),
+            value => value.to_string(),
+        };
         self.text.push_str(&format!("eventscreen_{name}{labels} {value}\n"));
     }
 

@@ -45,7 +45,10 @@ pub async fn run_metrics(health: Arc<Health>, options: MetricsOptions, clock: Cl
                     failing = None;
                 }
                 (Err(error), None) => {
-                    tracing::warn!("cannot write the metrics for Prometheus: {error:#} (see docs/monitoring.md)");
+                    tracing::warn!(
+                        "cannot write the metrics for Prometheus: {error:#}; as root, `systemd-tmpfiles --create \
+                         eventscreen.conf` gives the screen write access there (docs/monitoring.md)"
+                    );
                     failing = Some(error.to_string());
                 }
                 _ => {}

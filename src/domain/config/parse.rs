@@ -34,7 +34,7 @@ pub fn parse_notice(src: &str, screen: &Screen) -> Result<Notice, Vec<Problem>> 
 }
 
 /// The value, or every problem in the order of the file.
-fn finish<T>(value: Option<T>, mut problems: Vec<Problem>) -> Result<T, Vec<Problem>> {
+pub(super) fn finish<T>(value: Option<T>, mut problems: Vec<Problem>) -> Result<T, Vec<Problem>> {
     problems.sort_by_key(|problem| (problem.line, problem.column));
     match value {
         Some(value) if problems.is_empty() => Ok(value),
@@ -44,14 +44,34 @@ fn finish<T>(value: Option<T>, mut problems: Vec<Problem>) -> Result<T, Vec<Prob
 
 /// Runs serde over the document, removing each rejected key and trying again.
 fn deserialize_collecting<T: serde::de::DeserializeOwned>(src: &str, problems: &mut Vec<Problem>) -> Option<T> {
-    let mut root = match DeTable::parse(src) {
-        Ok(root) => root,
+    let root = parse_document(src, src, problems)?;
+    collect(root, src, problems)
+}
+
+/// The document `text` as a table, or its syntax error located in `src` (the
+/// text the spans index: `text` itself, or the texts read as one).
+pub(super) fn parse_document<'a>(
+    text: &'a str,
+    src: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Spanned<DeTable<'a>>> {
+    match DeTable::parse(text) {
+        Ok(root) => Some(root),
         Err(error) => {
             let offset = error.span().map_or(0, |span| span.start);
             problems.push(Problem::at(src, offset, "", syntax_message(error.message())));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Deserialises `root` (spans into `src`), reporting each rejected key with its
+/// line and taking it out, until the rest deserialises.
+pub(super) fn collect<T: serde::de::DeserializeOwned>(
+    mut root: Spanned<DeTable<'_>>,
+    src: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
     // Each pass removes one key, so this ends; the bound is a second guarantee.
     for _ in 0..=src.len() {
         let span = root.span();

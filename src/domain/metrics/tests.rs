@@ -109,3 +109,11 @@ fn every_family_has_help_and_type_once_before_its_samples() {
     }
     assert!(text.ends_with('\n'));
 }
+
+#[test]
+fn dark_with_no_opening_in_sight_is_dark_until_infinity() {
+    let mut reading = reading();
+    reading.display = DisplayReading::OffBySchedule { until: None };
+    let text = exposition(&reading);
+    assert!(text.lines().any(|line| line == "eventscreen_display_off_until_timestamp_seconds +Inf"), "{text}");
+}
