@@ -66,10 +66,18 @@ enum Command {
         #[arg(value_enum)]
         mode: ConsoleMode,
     },
+    /// Link the metrics file into node_exporter's textfile directory; run as
+    /// root by the service before it starts
+    #[command(hide = true)]
+    ExposeMetrics,
     /// Check a config file and print every problem
     CheckConfig {
         /// [default: as --config]
         file: Option<PathBuf>,
+        /// FILE is a shared config for many screens ([shared] url): check its
+        /// defaults and each [screens."<name>"] section, before publishing it
+        #[arg(long)]
+        shared: bool,
     },
 }
 
@@ -95,7 +103,11 @@ fn main() -> ExitCode {
         Command::Update => operate::update(&paths, clock),
         Command::Status { json } => operate::status(&paths, json, clock),
         Command::Console { mode } => commands::console(matches!(mode, ConsoleMode::Graphics)),
-        Command::CheckConfig { file } => commands::check_config(file.as_deref().unwrap_or(&paths.config)),
+        Command::ExposeMetrics => commands::expose_metrics(&paths),
+        Command::CheckConfig { file, shared: true } => commands::check_shared(file.as_deref().unwrap_or(&paths.config)),
+        Command::CheckConfig { file, shared: false } => {
+            commands::check_config(file.as_deref().unwrap_or(&paths.config), &paths.cache_dir)
+        }
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

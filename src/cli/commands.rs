@@ -49,11 +49,11 @@ pub fn init_logging() {
     }
 }
 
-pub(crate) fn load_config(path: &Path, demo: bool) -> Result<Config, Outcome> {
+pub(crate) fn load_config(path: &Path, cache_dir: &Path, demo: bool) -> Result<Config, Outcome> {
     if demo {
         return Ok(crate::domain::demo::demo_config());
     }
-    crate::edges::reload::load(path).map_err(|error| match error {
+    crate::edges::reload::load(path, cache_dir).map_err(|error| match error {
         ConfigError::Invalid { .. } => Outcome::ConfigError(format!(
             "{error}\n{}: the config has problems; fix the lines above (eventscreen check-config shows them again)",
             path.display()
@@ -67,9 +67,9 @@ pub(crate) fn load_config(path: &Path, demo: bool) -> Result<Config, Outcome> {
 /// Checks the config file and the notice files in `notices.d/` beside it
 /// (their text against the config's screen, their pictures read): every
 /// problem with its file and line (exit 78), or "ok".
-pub fn check_config(file: &Path) -> Outcome {
+pub fn check_config(file: &Path, cache_dir: &Path) -> Outcome {
     use crate::edges::notice_files::{image_problems, notices_dir, read_notices};
-    let loaded = load_config(file, false);
+    let loaded = load_config(file, cache_dir, false);
     let screen = loaded.as_ref().map_or_else(|_| Config::stand_in().screen, |config| config.screen.clone());
     let dir = notices_dir(file);
     let (notices, mut notice_problems) = read_notices(&dir, &screen);
@@ -95,6 +95,28 @@ pub fn check_config(file: &Path) -> Outcome {
         ),
         Err(outcome) => outcome,
     }
+}
+
+/// `eventscreen check-config --shared FILE`: a shared config checked as every
+/// screen it names would read it; every problem with its line (exit 78), or "ok".
+pub fn check_shared(file: &Path) -> Outcome {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(error) => return Outcome::ConfigError(format!("reading {}: {error}", file.display())),
+    };
+    let origin = file.display().to_string();
+    match crate::domain::config::shared::check_shared(&text, &origin) {
+        Ok(names) if names.is_empty() => say(&format!("{origin}: ok (the defaults; no [screens.\"…\"] sections)")),
+        Ok(names) => say(&format!("{origin}: ok (the defaults, and for the screens {})", names.join(", "))),
+        Err(problems) => {
+            let lines: Vec<String> = problems.iter().map(|problem| problem.display(&origin).to_string()).collect();
+            return Outcome::ConfigError(format!(
+                "{}\n{origin}: the shared config has problems; screens keep their last good copy until they are fixed",
+                lines.join("\n")
+            ));
+        }
+    }
+    Outcome::Success
 }
 
 /// The config `run` starts with. A broken or missing file never stops the
@@ -131,7 +153,7 @@ pub fn run(paths: &Paths, demo: bool, windowed: bool, size: Option<&str>, clock:
         Ok(size) => size,
         Err(error) => return Outcome::Failure(error),
     };
-    crate::edges::memory::tune_allocator();
+    crate::edges::footprint::tune_allocator();
     let (config, config_state) = run_config(paths, demo, true);
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Slint's KMS backend turns the picture for a TV on its side; set before any thread starts.
@@ -231,5 +253,30 @@ pub fn console(graphics: bool) -> Outcome {
             Outcome::Success
         }
         Err(error) => Outcome::Failure(error),
+    }
+}
+
+/// `eventscreen expose-metrics`, run as root by the service before it starts:
+/// links the metrics file (in the runtime directory) into node_exporter's
+/// textfile directory, when the config (or its last good copy) has metrics on
+/// and that directory exists.
+pub fn expose_metrics(paths: &Paths) -> Outcome {
+    let start = crate::edges::reload::startup(&paths.config, &paths.last_good_config(), false);
+    let settings = start.config.map_or_else(|| Config::stand_in().metrics, |config| config.metrics);
+    let Some(dir) = settings.textfile_dir else {
+        tracing::info!("metrics are off ([metrics] textfile_dir = \"\"); nothing to link");
+        return Outcome::Success;
+    };
+    if !dir.is_dir() {
+        tracing::info!("{} does not exist (node_exporter is not installed); nothing to link", dir.display());
+        return Outcome::Success;
+    }
+    match crate::edges::metrics::link(&dir, &paths.metrics_file()) {
+        Ok(made) => {
+            let how = if made { "linked" } else { "already linked" };
+            tracing::info!("metrics {how}: {}/eventscreen.prom -> {}", dir.display(), paths.metrics_file().display());
+            Outcome::Success
+        }
+        Err(error) => Outcome::Failure(anyhow::anyhow!("linking the metrics into {}: {error}", dir.display())),
     }
 }

@@ -10,7 +10,7 @@ use crate::edges::paths::Paths;
 use crate::edges::sources::refresh_all;
 
 pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
-    let config = match load_config(&paths.config, false) {
+    let config = match load_config(&paths.config, &paths.cache_dir, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
     };
@@ -52,7 +52,7 @@ pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
 }
 
 pub fn update(paths: &Paths, clock: Clock) -> Outcome {
-    let config = match load_config(&paths.config, false) {
+    let config = match load_config(&paths.config, &paths.cache_dir, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,
     };

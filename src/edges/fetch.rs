@@ -117,8 +117,13 @@ impl Fetcher {
         &self.client
     }
 
-    /// Fetches `url`, retrying transient failures.
+    /// Fetches the CMS's JSON at `url` (with `_format=json`), retrying transient failures.
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        self.fetch_file(&with_json_format(url), validators).await
+    }
+
+    /// Fetches `url` as it is (a file, such as the shared config), retrying transient failures.
+    pub async fn fetch_file(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let mut attempt = 0;
         loop {
             match self.fetch_once(url, validators).await {
@@ -133,8 +138,7 @@ impl Fetcher {
         }
     }
 
-    async fn fetch_once(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
-        let request_url = with_json_format(url);
+    async fn fetch_once(&self, request_url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let shown = request_url.to_string();
         let network = |error: reqwest::Error| FetchError::Network { url: shown.clone(), message: describe(&error) };
         let mut request = self.client.get(request_url.clone());

@@ -16,6 +16,9 @@ use crate::edges::clock::Clock;
 use crate::edges::opening_hours::HoursSource;
 use crate::edges::status::{self, SourceStatus, Status};
 
+mod shared;
+pub use shared::SharedState;
+
 /// Shared between the UI thread, the refresh loop and the health task.
 pub struct Health {
     /// False outside opening hours.
@@ -50,6 +53,8 @@ pub struct Health {
     pub config_broken_since: AtomicI64,
     /// How far the clock is trusted; `None` before the first frame judged it.
     pub clock_trust: Mutex<Option<ClockTrust>>,
+    /// The shared config's last look; `None` when the config names none.
+    pub shared: Mutex<Option<SharedState>>,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -78,6 +83,7 @@ impl Default for Health {
             feed_success: AtomicI64::new(0),
             config_broken_since: AtomicI64::new(0),
             clock_trust: Mutex::new(None),
+            shared: Mutex::new(None),
             changed: tokio::sync::Notify::new(),
         }
     }
@@ -119,6 +125,25 @@ impl Health {
         self.events_shown.store(frame.events_shown as u64, Ordering::Relaxed);
         self.off_until.store(seconds(frame.off_until), Ordering::Relaxed);
         self.feed_success.store(seconds(feed_success), Ordering::Relaxed);
+    }
+
+    /// The shared config's last look; a new problem, or the end of one, is logged.
+    pub fn set_shared(&self, state: Option<SharedState>) {
+        let mut known = self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let problem = |state: &Option<SharedState>| state.as_ref().and_then(|state| state.problem.clone());
+        match (problem(&known), problem(&state), &state) {
+            (before, Some(now), Some(state)) if before.as_ref() != Some(&now) => {
+                tracing::warn!("shared config {}: the last good copy stays in use; {now}", state.url)
+            }
+            (Some(_), None, Some(state)) => tracing::info!("shared config {}: reached and good again", state.url),
+            _ => {}
+        }
+        let fetched = |state: &Option<SharedState>| state.as_ref().and_then(|state| state.copy_fetched_at);
+        if let (Some(state), true) = (&state, fetched(&state) != fetched(&known)) {
+            tracing::info!("shared config {}: a new good copy is kept", state.url);
+        }
+        *known = state;
+        self.changed.notify_one();
     }
 
     pub fn set_display_waiting(&self, reason: Option<String>) {
@@ -197,7 +222,7 @@ impl Health {
                 None => "not known yet".into(),
             },
             sources: self.sources.lock().map(|sources| sources.clone()).unwrap_or_default(),
-            cache_bytes: directory_size(cache_dir, 2),
+            cache_bytes: crate::edges::footprint::directory_size(cache_dir, 2),
             pages: status::Pages {
                 shown: self.page.load(Ordering::Relaxed),
                 count: self.page_count.load(Ordering::Relaxed),
@@ -205,6 +230,10 @@ impl Health {
             },
             frame_png: self.frame_png.lock().ok().and_then(|png| png.clone()),
             notices: self.notices.lock().map(|notices| notices.clone()).unwrap_or_default(),
+            shared_config: match self.shared.lock().map(|shared| shared.clone()).unwrap_or_default() {
+                Some(shared) => shared.describe(now),
+                None => "none".into(),
+            },
         }
     }
 }
@@ -245,25 +274,6 @@ pub async fn run_health(
     }
 }
 
-/// The bytes of the files in `dir` and its folders, `depth` levels down (the
-/// cache: `feeds/` and `thumbs/`). Links are not followed.
-fn directory_size(dir: &std::path::Path, depth: u32) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    entries
-        .flatten()
-        .filter_map(|entry| Some((entry.path(), entry.metadata().ok()?)))
-        .map(|(path, meta)| {
-            if meta.is_file() {
-                meta.len()
-            } else if meta.is_dir() && depth > 0 {
-                directory_size(&path, depth - 1)
-            } else {
-                0
-            }
-        })
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -275,20 +285,5 @@ mod tests {
         let at = crate::test_support::at("2026-11-23T10:00:00Z");
         let status = health.status(at, at, std::path::Path::new("/nonexistent"));
         assert_eq!(status.pages, crate::edges::status::Pages { shown: 1, count: 2, turns: 4 });
-    }
-
-    #[test]
-    fn the_cache_size_counts_feeds_and_pictures() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (name, size) in
-            [("feeds/a.json", 1000), ("thumbs/b.jpg", 300), ("thumbs/c.jpg", 200), ("last-good.toml", 5)]
-        {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-            std::fs::write(path, vec![0; size]).expect("file");
-        }
-        assert_eq!(super::directory_size(dir.path(), 2), 1505);
-        assert_eq!(super::directory_size(dir.path(), 0), 5, "no folders at depth 0");
-        assert_eq!(super::directory_size(&dir.path().join("missing"), 2), 0);
     }
 }

@@ -1,8 +1,19 @@
-//! `eventscreen.prom` in node_exporter's textfile directory: the running
+//! `eventscreen.prom` for node_exporter's textfile collector: the running
 //! screen's health for Prometheus, rewritten every `[metrics] every_seconds`
-//! while that directory exists. The screen opens no port of its own.
+//! while node_exporter's textfile directory exists. The screen opens no port.
+//!
+//! The file is written in the runtime directory (`/run/eventscreen`, in RAM: no
+//! SD-card wear, gone after a reboot), and node_exporter finds it through a
+//! symbolic link `eventscreen.prom` in its own directory, made by
+//! `eventscreen expose-metrics` as root before the service starts (the
+//! directory is root's, its parent node_exporter's, so no user of ours may
+//! write there, and systemd-tmpfiles refuses to touch it).
 
-use std::path::PathBuf;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,20 +25,59 @@ use crate::domain::metrics::{exposition, DisplayReading, Reading, SourceReading}
 use crate::edges::clock::Clock;
 use crate::edges::health::Health;
 
-/// The file node_exporter reads; written whole (a temp file beside it, not
-/// named `*.prom`, renamed over it).
+/// The file node_exporter reads: the link's name, and the written file's.
 pub const FILE_NAME: &str = "eventscreen.prom";
 
 /// Where and how often, resolved once at start.
 #[derive(Debug, Clone)]
 pub struct MetricsOptions {
-    /// node_exporter's textfile directory.
-    pub dir: PathBuf,
+    /// node_exporter's textfile directory; nothing is written while it does not exist.
+    pub textfile_dir: PathBuf,
+    /// The file written, `eventscreen.prom` in the runtime directory.
+    pub file: PathBuf,
     pub every: Duration,
     /// The feeds and pictures, counted in `eventscreen_cache_bytes`.
     pub cache_dir: PathBuf,
     /// Where `eventscreen update` records its last run.
     pub install_dir: PathBuf,
+}
+
+/// Points `<dir>/eventscreen.prom` at `target`, replacing whatever was there
+/// with one rename; `Ok(false)` when it already pointed there. The directory
+/// is opened without following a link and must be root's or this process's
+/// user's, so nobody else can swap it for another while the link is made.
+pub fn link(dir: &Path, target: &Path) -> io::Result<bool> {
+    let link = dir.join(FILE_NAME);
+    if std::fs::read_link(&link).is_ok_and(|points| points == target) {
+        return Ok(false);
+    }
+    let folder = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(dir)?;
+    // SAFETY: geteuid only reads the process's user id.
+    let me = unsafe { libc::geteuid() };
+    let owner = folder.metadata()?.uid();
+    if owner != 0 && owner != me {
+        let message = format!("{} belongs to user {owner}, not root; not linking the metrics there", dir.display());
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, message));
+    }
+    let c = |text: &[u8]| std::ffi::CString::new(text).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput));
+    let (target, staging, name) =
+        (c(target.as_os_str().as_bytes())?, c(b".eventscreen.prom.link")?, c(FILE_NAME.as_bytes())?);
+    let fd = folder.as_raw_fd();
+    // SAFETY: the strings are NUL-terminated and `fd` is an open directory for the whole block.
+    unsafe {
+        libc::unlinkat(fd, staging.as_ptr(), 0);
+        if libc::symlinkat(target.as_ptr(), fd, staging.as_ptr()) != 0
+            || libc::renameat(fd, staging.as_ptr(), fd, name.as_ptr()) != 0
+        {
+            let error = io::Error::last_os_error();
+            libc::unlinkat(fd, staging.as_ptr(), 0);
+            return Err(error);
+        }
+    }
+    Ok(true)
 }
 
 /// Writes the metrics every period until `stop` turns true. A missing
@@ -36,19 +86,23 @@ pub struct MetricsOptions {
 pub async fn run_metrics(health: Arc<Health>, options: MetricsOptions, clock: Clock, mut stop: watch::Receiver<bool>) {
     let started_at = clock.now();
     let mut failing: Option<String> = None;
+    // Where the screen may write node_exporter's directory itself (a desktop, a
+    // test), it links the file there; on a screen, `expose-metrics` did as root.
+    if options.textfile_dir.is_dir() {
+        if let Err(error) = link(&options.textfile_dir, &options.file) {
+            tracing::debug!("linking the metrics into {}: {error}", options.textfile_dir.display());
+        }
+    }
     loop {
-        if options.dir.is_dir() {
+        if options.textfile_dir.is_dir() {
             let result = write_once(&health, &options, started_at, clock.now());
             match (result, &failing) {
                 (Ok(()), Some(_)) => {
-                    tracing::info!("writing metrics to {} works again", options.dir.display());
+                    tracing::info!("writing the metrics to {} works again", options.file.display());
                     failing = None;
                 }
                 (Err(error), None) => {
-                    tracing::warn!(
-                        "cannot write the metrics for Prometheus: {error:#}; as root, `systemd-tmpfiles --create \
-                         eventscreen.conf` gives the screen write access there (docs/monitoring.md)"
-                    );
+                    tracing::warn!("cannot write the metrics for Prometheus: {error:#}");
                     failing = Some(error.to_string());
                 }
                 _ => {}
@@ -68,7 +122,7 @@ fn write_once(
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let text = exposition(&reading(health, options, started_at, now));
-    crate::edges::atomic::replace_readable(&options.dir.join(FILE_NAME), text.as_bytes())?;
+    crate::edges::atomic::replace_readable(&options.file, text.as_bytes())?;
     Ok(())
 }
 
@@ -107,6 +161,28 @@ pub fn reading(health: &Health, options: &MetricsOptions, started_at: DateTime<U
         config_broken_since: instant(health.config_broken_since.load(Ordering::Relaxed)),
         update: crate::edges::update_record::last(&options.install_dir),
         cache_bytes: status.cache_bytes,
-        resident_bytes: crate::edges::memory::resident_bytes(),
+        resident_bytes: crate::edges::footprint::resident_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_replaces_what_was_there_once_and_refuses_a_linked_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let textfiles = dir.path().join("node-exporter");
+        std::fs::create_dir(&textfiles).expect("folder");
+        std::fs::write(textfiles.join(FILE_NAME), "stale").expect("an old file");
+        let target = dir.path().join("run/eventscreen.prom");
+        assert!(link(&textfiles, &target).expect("linked"), "made");
+        assert_eq!(std::fs::read_link(textfiles.join(FILE_NAME)).expect("link"), target);
+        assert!(!link(&textfiles, &target).expect("linked"), "already so");
+        assert!(!textfiles.join(".eventscreen.prom.link").exists(), "no staging link left");
+        let swapped = dir.path().join("swapped");
+        std::os::unix::fs::symlink(&textfiles, &swapped).expect("symlink");
+        let error = link(&swapped, &dir.path().join("other")).expect_err("a folder that is a link");
+        assert_eq!(error.raw_os_error(), Some(libc::ENOTDIR), "{error}");
     }
 }

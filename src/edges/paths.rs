@@ -107,6 +107,11 @@ impl Paths {
         self.runtime_dir.join("status.json")
     }
 
+    /// The metrics for Prometheus (`eventscreen.prom`), linked into node_exporter's directory.
+    pub fn metrics_file(&self) -> PathBuf {
+        self.runtime_dir.join(crate::edges::metrics::FILE_NAME)
+    }
+
     /// A PNG of the frame on screen, for remote staff.
     pub fn frame_png(&self) -> PathBuf {
         self.runtime_dir.join("frame.png")

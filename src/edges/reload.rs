@@ -15,8 +15,8 @@ use std::time::{Duration, SystemTime};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-use crate::domain::config::{parse, Config, ConfigError};
-use crate::edges::notice_files;
+use crate::domain::config::{Config, ConfigError};
+use crate::edges::{notice_files, shared_config};
 
 /// How often the config file is checked for edits.
 pub const POLL: Duration = Duration::from_secs(2);
@@ -31,9 +31,12 @@ pub struct Startup {
 }
 
 /// Reads the config at `path`; when it is missing or broken, the last good copy in
-/// `copy`. With `save`, a config that loads becomes the new last good copy.
+/// `copy`. With `save`, a config that loads becomes the new last good copy. Either
+/// is read with the last good copy of the shared config it names, if any, kept
+/// beside `copy` (in the cache directory).
 pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
-    match read(path) {
+    let cache_dir = beside(copy);
+    match read(path, cache_dir) {
         Ok((config, text)) => {
             if save {
                 save_last_good(copy, &text);
@@ -41,21 +44,27 @@ pub fn startup(path: &Path, copy: &Path, save: bool) -> Startup {
             Startup { config: Some(config), problem: None }
         }
         Err(problem) => {
-            let saved = std::fs::read_to_string(copy).ok().and_then(|text| parse::parse(&text).ok());
+            let saved =
+                std::fs::read_to_string(copy).ok().and_then(|text| shared_config::parse_own(&text, cache_dir).ok());
             Startup { config: saved.map(|config| with_notice_files(config, path)), problem: Some(problem) }
         }
     }
 }
 
-/// The config and its text, or every problem in words (file:line:column). The
-/// notices in `notices.d/` beside it join the file's own; a broken notice file
-/// is left out with a warning.
-fn read(path: &Path) -> Result<(Config, String), String> {
+/// The config and its text, or every problem in words (file:line:column, or
+/// URL:line:column in the shared config). The notices in `notices.d/` beside it
+/// join the file's own; a broken notice file is left out with a warning.
+fn read(path: &Path, cache_dir: &Path) -> Result<(Config, String), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source }.to_string())?;
-    let config = parse::parse(&text)
+    let config = shared_config::parse_own(&text, cache_dir)
         .map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems }.to_string())?;
     Ok((with_notice_files(config, path), text))
+}
+
+/// The cache directory, where the last good copies of the config and of the shared config are.
+fn beside(copy: &Path) -> &Path {
+    copy.parent().unwrap_or(Path::new("."))
 }
 
 /// `config` (read from `path`, or its last good copy) with the notices in the
@@ -95,10 +104,12 @@ pub struct Watcher {
     copy: PathBuf,
     /// The file's modification time and length at the last look.
     seen_meta: Option<(SystemTime, u64)>,
-    /// The SHA-256 of the text at the last look (`None`: unreadable).
+    /// The SHA-256 of the text and of the shared config's copy at the last look (`None`: unreadable).
     seen_text: Option<[u8; 32]>,
     /// What `notices.d/` held at the last look.
     seen_notices: [u8; 32],
+    /// The shared config's copy's modification time and length at the last look.
+    seen_shared: Option<(SystemTime, u64)>,
 }
 
 impl Watcher {
@@ -111,10 +122,18 @@ impl Watcher {
             seen_meta: None,
             seen_text: None,
             seen_notices,
+            seen_shared: shared_config::cached_copy_meta(path, beside(copy)),
         };
         watcher.seen_meta = watcher.meta();
-        watcher.seen_text = std::fs::read(path).ok().map(|bytes| Sha256::digest(bytes).into());
+        watcher.seen_text = watcher.fingerprint();
         watcher
+    }
+
+    /// The own file's text and the shared config's copy it names, hashed.
+    fn fingerprint(&self) -> Option<[u8; 32]> {
+        let own = std::fs::read_to_string(&self.path).ok()?;
+        let shared = shared_config::cached_copy(&own, beside(&self.copy)).map(|(_, text)| text).unwrap_or_default();
+        Some(Sha256::new().chain_update(&own).chain_update([0]).chain_update(shared).finalize().into())
     }
 
     fn meta(&self) -> Option<(SystemTime, u64)> {
@@ -128,17 +147,19 @@ impl Watcher {
         let notices_changed = notices != self.seen_notices;
         self.seen_notices = notices;
         let meta = self.meta();
-        if meta.is_some() && meta == self.seen_meta && !notices_changed {
+        let shared = shared_config::cached_copy_meta(&self.path, beside(&self.copy));
+        if meta.is_some() && meta == self.seen_meta && shared == self.seen_shared && !notices_changed {
             return None;
         }
         self.seen_meta = meta;
-        let text = std::fs::read(&self.path).ok().map(|bytes| -> [u8; 32] { Sha256::digest(bytes).into() });
+        self.seen_shared = shared;
+        let text = self.fingerprint();
         // Same text, or still unreadable, and the same notices: nothing to say.
         if text == self.seen_text && !notices_changed {
             return None;
         }
         self.seen_text = text;
-        Some(match read(&self.path) {
+        Some(match read(&self.path, beside(&self.copy)) {
             Ok((config, text)) => {
                 save_last_good(&self.copy, &text);
                 Change::Applied(Box::new(config))
@@ -173,26 +194,13 @@ pub async fn watch_config(
     }
 }
 
-/// Settings read only at start: changing them needs `systemctl restart eventscreen`.
-pub fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
-    let mut keys = Vec::new();
-    if old.cache.dir != new.cache.dir {
-        keys.push("cache.dir");
-    }
-    if old.screen.rotation != new.screen.rotation {
-        keys.push("screen.rotation");
-    }
-    if old.metrics != new.metrics {
-        keys.push("metrics");
-    }
-    keys
-}
-
-/// Reads and validates the file at `path`.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
+/// Reads and validates the file at `path`, with the last good copy of the shared
+/// config it names, if one is in `cache_dir`.
+pub fn load(path: &Path, cache_dir: &Path) -> Result<Config, ConfigError> {
     let text =
         std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
-    parse::parse(&text).map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems })
+    shared_config::parse_own(&text, cache_dir)
+        .map_err(|problems| ConfigError::Invalid { file: path.display().to_string(), problems })
 }
 
 #[cfg(test)]

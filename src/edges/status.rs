@@ -45,6 +45,9 @@ pub struct Status {
     /// The staff notices on screen: `banner "Lukker kl. 16" (jul.toml)`.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// The shared config: "none", or its address, the copy in use and why a new one is not.
+    #[serde(default)]
+    pub shared_config: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +172,7 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
         ),
         format!("display: {}; clock: {}", status.display, status.clock),
         format!("config: {}", status.config),
+        format!("shared config: {}", status.shared_config),
         format!("opening hours: {}", status.opening_hours),
         format!("first frame: {}; last frame: {}", ago(status.first_frame_at), ago(status.last_frame_at)),
         format!("ui alive: {}; refresh loop alive: {}", ago(status.ui_alive_at), ago(status.refresh_alive_at)),
@@ -197,6 +201,11 @@ pub fn describe(status: &Status, now: DateTime<Utc>) -> String {
         lines.push(format!("current frame: {}", png.display()));
     }
     lines.join("\n")
+}
+
+/// "5 min ago": how long before `now` the instant `at` was.
+pub fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    format!("{} ago", human_duration(now - at))
 }
 
 /// "45 s", "10 min", "2 h 30 min", "3 days".
@@ -233,6 +242,7 @@ mod tests {
             pages: Pages { shown: 2, count: 5, turns: 11 },
             frame_png: None,
             notices: vec!["banner \"Lukker kl. 16\" (jul.toml)".into()],
+            shared_config: "none".into(),
         }
     }
 

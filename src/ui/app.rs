@@ -20,6 +20,7 @@ use crate::edges::metrics::MetricsOptions;
 use crate::edges::paths::Paths;
 use crate::edges::refresh::RefreshLoop;
 use crate::edges::reload::{watch_config, Change, Watcher};
+use crate::edges::shared_config::run_shared;
 use crate::ui::lifecycle::{quit_on_signal, spawn_display_watch, spawn_reporters, wait_for_display};
 use crate::ui::pictures::Pictures;
 use crate::ui::screen::{set_screen, with_screen, Screen};
@@ -88,7 +89,7 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
     let _timers = start_timers(&screen, &window, &options.config);
     let (config_sender, configs) = watch::channel(options.config.clone());
     let refresher = (!options.demo).then(|| spawn_refresh(&options, runtime, &window, &health, configs, stop.clone()));
-    let watcher = spawn_config_watcher(&options, runtime, &window, config_sender, stop.clone());
+    let watcher = spawn_config_watcher(&options, runtime, &window, config_sender, (&health, stop.clone()));
     let display = display_watch.map(|watch| spawn_display_watch(watch, runtime, stop.clone()));
     let signals = runtime.spawn(quit_on_signal(stop));
     report_presented(&window);
@@ -112,7 +113,8 @@ pub fn run(options: RunOptions, runtime: &tokio::runtime::Runtime) -> anyhow::Re
 fn metrics_options(options: &RunOptions) -> Option<MetricsOptions> {
     let settings = &options.config.metrics;
     Some(MetricsOptions {
-        dir: settings.textfile_dir.clone().filter(|_| !options.demo)?,
+        textfile_dir: settings.textfile_dir.clone().filter(|_| !options.demo)?,
+        file: options.paths.metrics_file(),
         every: Duration::from_secs(u64::from(settings.every_seconds)),
         cache_dir: options.cache_dir(),
         install_dir: options.config.update.install_dir.clone(),
@@ -225,18 +227,21 @@ fn start_timers(screen: &Rc<RefCell<Screen>>, window: &MainWindow, config: &Conf
     tick
 }
 
-/// Watches the config file; each edit goes to the refresh loop (`config_sender`) and the screen.
+/// Watches the config file and looks at the shared config it names; each edit
+/// of either goes to the refresh loop (`config_sender`) and the screen.
 fn spawn_config_watcher(
     options: &RunOptions,
     runtime: &tokio::runtime::Runtime,
     window: &MainWindow,
     config_sender: watch::Sender<Config>,
-    stop: watch::Receiver<bool>,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let path = options.watched_config()?;
+    (health, stop): (&Arc<Health>, watch::Receiver<bool>),
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let Some(path) = options.watched_config() else { return Vec::new() };
     let watcher = Watcher::new(path, &options.paths.last_good_config());
+    let (cache_dir, clock) = (options.paths.cache_dir.clone(), options.clock);
+    let shared = runtime.spawn(run_shared(path.to_path_buf(), cache_dir, health.clone(), clock, stop.clone()));
     let weak = window.as_weak();
-    Some(runtime.spawn(watch_config(
+    let watching = runtime.spawn(watch_config(
         watcher,
         crate::edges::reload::POLL,
         move |change| {
@@ -248,7 +253,8 @@ fn spawn_config_watcher(
             });
         },
         stop,
-    )))
+    ));
+    vec![watching, shared]
 }
 
 /// Starts the refresh loop on the runtime; each new snapshot is handed to the UI thread.

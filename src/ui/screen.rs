@@ -15,7 +15,7 @@ use crate::domain::frame::{screen_frame, Display, FrameRequest};
 use crate::edges::cache::Snapshot;
 use crate::edges::clock::Clock;
 use crate::edges::health::Health;
-use crate::edges::reload::{needs_restart, Change};
+use crate::edges::reload::Change;
 use crate::ui::bridge::show_frame;
 use crate::ui::pictures::Pictures;
 use crate::ui::MainWindow;
@@ -165,7 +165,7 @@ impl Screen {
     pub(super) fn config_changed(&mut self, change: Change, window: &MainWindow) {
         match change {
             Change::Applied(config) => {
-                let restart = needs_restart(&self.config, &config);
+                let restart = self.config.needs_restart(&config);
                 if self.config_state.has_good_config() && !restart.is_empty() {
                     tracing::warn!("{} take(s) effect after `systemctl restart eventscreen`", restart.join(", "));
                 }
@@ -195,7 +195,7 @@ impl Screen {
         self.snapshot = snapshot;
         self.pictures.forget_missing();
         self.draw(window);
-        crate::edges::memory::release_free_memory();
+        crate::edges::footprint::release_free_memory();
     }
 
     /// A picture from the worker: drawn at once when this page shows it (after

@@ -31,7 +31,7 @@ async fn fetch_then_offline_render() {
     assert!(text(&fetched.stderr).contains("events=300"), "{}", text(&fetched.stderr));
     server.stop();
 
-    let config = load(&config_path).expect("config");
+    let config = load(&config_path, dir.path()).expect("config");
     let snapshot = load_cached(&config, &cache_dir);
     assert_eq!(snapshot.events.len(), 300);
 
@@ -197,7 +197,7 @@ async fn fetch_brings_the_opening_hours_too() {
     let asked = server.requests().iter().filter(|seen| seen.line.contains("opening_hours")).count();
     assert_eq!(asked, 1);
     server.stop();
-    let config = load(&config_path).expect("config");
+    let config = load(&config_path, dir.path()).expect("config");
     let hours = load_cached(&config, &cache_dir).hours.expect("the cached hours");
     assert!(hours.instances.iter().all(|instance| instance.branch_id == 12), "Hovedbiblioteket's only");
     assert_eq!((hours.until - hours.from).num_days(), 27, "four weeks");

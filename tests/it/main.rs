@@ -19,6 +19,7 @@ mod refresh;
 mod reload;
 mod render;
 mod server;
+mod shared_config;
 mod soak;
 mod support;
 mod systemd;

@@ -66,7 +66,7 @@ fn picture_memory_child() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
-    eventscreen::edges::memory::tune_allocator();
+    eventscreen::edges::footprint::tune_allocator();
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for("http://127.0.0.1:9/api/v1/events", dir.path(), "");
     let mut config = config;
@@ -89,7 +89,7 @@ fn picture_memory_child() {
         most = most.max(pictures.thumb_bytes());
         pages = frame.page_count;
         if after_first.is_none() {
-            eventscreen::edges::memory::release_free_memory();
+            eventscreen::edges::footprint::release_free_memory();
             after_first = Some((
                 crate::soak::heap_in_use_kb(),
                 crate::support::status_kb("VmRSS"),
@@ -101,7 +101,7 @@ fn picture_memory_child() {
             break;
         }
     }
-    eventscreen::edges::memory::release_free_memory();
+    eventscreen::edges::footprint::release_free_memory();
     let (heap_first, rss_first, peak_first) = after_first.expect("a page was drawn");
     println!(
         "PICTURES pages={pages} pictures_shown={shown} most_thumb_bytes={most} budget_bytes={} \

@@ -1,6 +1,7 @@
 //! The metrics with the real parts of a monitored screen, all on loopback: the
-//! real `eventscreen run` (on Xvfb) writes `eventscreen.prom` into a textfile
-//! directory, Debian's `prometheus-node-exporter` serves it, and `prometheus`
+//! real `eventscreen run` (on Xvfb) writes `eventscreen.prom` in its runtime
+//! directory and links it into a textfile directory, Debian's
+//! `prometheus-node-exporter` serves it through the link, and `prometheus`
 //! scrapes that; the test asks Prometheus' HTTP API, as a dashboard would.
 //! When the feed server fails, the source's metrics say so; when it answers
 //! again, they recover. `promtool check metrics` lints the file as written.
@@ -192,6 +193,14 @@ async fn prometheus_sees_the_feed_fail_and_recover() {
         within,
     )
     .await;
+
+    // Read through the link, as node_exporter does, with the written file's time.
+    let link = std::fs::read_link(textfiles.join("eventscreen.prom")).expect("a link");
+    assert_eq!(link, dir.path().join("run/eventscreen.prom"));
+    let mtime = "node_textfile_mtime_seconds{file=~\".*eventscreen.prom\"}";
+    let written = wait_for(&client, &prometheus, mtime, |at| at > 0.0, within).await;
+    let start = query(&client, &prometheus, "eventscreen_start_time_seconds").await;
+    assert!(written >= start[0].1, "the link's time is the file's ({written}), not older than the start: {start:?}");
 
     // The file as written passes Prometheus' own lint.
     let file = std::fs::read(textfiles.join("eventscreen.prom")).expect("eventscreen.prom");

@@ -92,7 +92,7 @@ fn soak_child() {
         return;
     }
     // As `eventscreen run` does first.
-    eventscreen::edges::memory::tune_allocator();
+    eventscreen::edges::footprint::tune_allocator();
     let (turns_wanted, refreshes_wanted) = targets();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let served = Arc::new(AtomicUsize::new(0));
@@ -128,7 +128,7 @@ fn soak_child() {
             // What the screen does with each published snapshot.
             snapshot = fresh;
             pictures.forget_missing();
-            eventscreen::edges::memory::release_free_memory();
+            eventscreen::edges::footprint::release_free_memory();
             taken += 1;
         }
         // A minute of the day per turn, so the clock, "starts in" badges and the

@@ -132,6 +132,7 @@ pub fn status_of(
         pages: Default::default(),
         frame_png: None,
         notices: Vec::new(),
+        shared_config: "none".into(),
     }
 }
 

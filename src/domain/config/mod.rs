@@ -6,16 +6,19 @@ mod cms_hours;
 mod metrics;
 mod notice;
 pub mod parse;
+mod problem;
 mod raw;
+pub mod shared;
 mod state;
 mod validate;
 
 pub use cms_hours::{Branch, CmsHoursSettings, Margins, OffHours};
 pub use metrics::MetricsSettings;
 pub use notice::{Notice, NoticeImage, NoticeKind};
+pub use problem::{line_column, ConfigError, Problem};
+pub use shared::{SharedSettings, SharedText};
 pub use state::ConfigState;
 
-use std::fmt;
 use std::path::PathBuf;
 
 use chrono_tz::Tz;
@@ -35,6 +38,8 @@ pub struct Config {
     pub opening_hours: OpeningHours,
     pub posters: Posters,
     pub metrics: MetricsSettings,
+    /// `[shared]`: the config shared by many screens that this one merges with its own file.
+    pub shared: Option<SharedSettings>,
     /// Staff notices, in the order written.
     pub notices: Vec<Notice>,
 }
@@ -219,17 +224,6 @@ pub struct UpdateSettings {
     pub service: String,
 }
 
-/// One thing wrong with the config, located for the person editing the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    /// The dotted key, e.g. `screen.timezone` or `sources[2].url`.
-    pub key: String,
-    /// What is wrong, then what to write instead.
-    pub message: String,
-}
-
 impl Config {
     /// Every setting at its default, with no sources: what a screen runs on
     /// while it has no usable config at all (its problem is on screen).
@@ -240,59 +234,15 @@ impl Config {
         config.sources.clear();
         config
     }
-}
 
-impl Problem {
-    /// A problem at byte `offset` of the file's text `src`, located by line and column.
-    pub fn at(src: &str, offset: usize, key: &str, message: String) -> Problem {
-        let (line, column) = line_column(src, offset);
-        Problem { line, column, key: key.to_string(), message }
+    /// Settings read only at start, changed from `self` in `new`: they need
+    /// `systemctl restart eventscreen`.
+    pub fn needs_restart(&self, new: &Config) -> Vec<&'static str> {
+        let changed = [
+            (self.cache.dir != new.cache.dir, "cache.dir"),
+            (self.screen.rotation != new.screen.rotation, "screen.rotation"),
+            (self.metrics != new.metrics, "metrics"),
+        ];
+        changed.into_iter().filter(|(changed, _)| *changed).map(|(_, key)| key).collect()
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(src.len());
-    let before = src.get(..offset).unwrap_or(src);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
-/// Why a config could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("reading {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{}", format_problems(file, problems))]
-    Invalid { file: String, problems: Vec<Problem> },
-}
-
-impl Problem {
-    /// `eventscreen.toml:14:9: screen.timezone: unknown time zone …`
-    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        ProblemLine { file, problem: self }
-    }
-}
-
-struct ProblemLine<'a> {
-    file: &'a str,
-    problem: &'a Problem,
-}
-
-impl fmt::Display for ProblemLine<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.problem;
-        write!(f, "{}:{}:{}: ", self.file, p.line, p.column)?;
-        if !p.key.is_empty() {
-            write!(f, "{}: ", p.key)?;
-        }
-        f.write_str(&p.message)
-    }
-}
-
-fn format_problems(file: &str, problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(|problem| problem.display(file).to_string()).collect();
-    lines.join("\n")
 }

@@ -18,6 +18,7 @@ pub(super) struct RawConfig {
     pub(super) opening_hours: RawOpeningHours,
     pub(super) posters: RawPosters,
     pub(super) metrics: RawMetrics,
+    pub(super) shared: Option<Spanned<RawShared>>,
     pub(super) notices: Vec<Spanned<RawNotice>>,
 }
 
@@ -152,6 +153,16 @@ pub(super) struct RawFetch {
     pub(super) connect_timeout_seconds: Option<Spanned<i64>>,
     pub(super) max_body_mb: Option<Spanned<i64>>,
     pub(super) retries: Option<Spanned<i64>>,
+}
+
+/// `[shared]`: a config shared by many screens.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawShared {
+    #[serde(default)]
+    pub(super) url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) every_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -23,6 +23,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
         check.problems.push(Problem {
             line: 1,
             column: 1,
+            file: None,
             key: "sources".into(),
             message: "no feed to show; add a [[sources]] table with the library's events address, e.g.\n    [[sources]]\n    url = \"https://bibliotek.example.dk/api/v1/events\"".into(),
         });
@@ -56,6 +57,7 @@ pub(super) fn validate(src: &str, raw: RawConfig, problems: &mut Vec<Problem>) -
             },
             every_seconds: check.number("metrics.every_seconds", raw.metrics.every_seconds, 5..=3600, 30),
         },
+        shared: raw.shared.and_then(|shared| check.shared(shared)),
         notices,
     };
     Some(config)
@@ -111,6 +113,7 @@ mod hours;
 mod notices;
 mod posters;
 mod primitives;
+mod shared;
 mod update;
 use primitives::{non_empty, trimmed};
 

@@ -55,7 +55,7 @@ fn unknown_table_is_reported() {
     let src = format!("{MINIMAL}[scren]\nname = \"Foyer\"\n");
     check_problems(
         &src,
-        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update, theme, opening_hours, posters, metrics, notices)"],
+        &["eventscreen.toml:3:2: scren: unknown key \"scren\"; did you mean \"screen\"? (allowed here: library, sources, screen, schedule, fetch, cache, update, theme, opening_hours, posters, metrics, shared, notices)"],
     );
 }
 
