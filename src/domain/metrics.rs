@@ -31,6 +31,8 @@ pub struct Reading {
     /// `None` while the config file loads; when it broke otherwise.
     pub config_broken_since: Option<DateTime<Utc>>,
     pub update: Option<UpdateReading>,
+    /// The shared config, when the screen names one.
+    pub shared: Option<SharedReading>,
     pub cache_bytes: u64,
     pub resident_bytes: Option<u64>,
 }
@@ -53,6 +55,16 @@ pub struct SourceReading {
     pub url: String,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
+}
+
+/// The shared config's last look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedReading {
+    pub url: String,
+    /// The last look found a good copy, or nothing new (304).
+    pub ok: bool,
+    /// When the copy in use was fetched; `None`: no good copy yet.
+    pub copy_fetched_at: Option<DateTime<Utc>>,
 }
 
 /// The last run of `eventscreen update`.
@@ -102,6 +114,20 @@ pub fn exposition(reading: &Reading) -> String {
     config(&mut out, reading.config_broken_since);
     if let Some(update) = &reading.update {
         self::update(&mut out, update);
+    }
+    if let Some(shared) = &reading.shared {
+        let url = [("url", shared.url.as_str())];
+        let help =
+            "1 when the last look at the shared config found it good (or unchanged); 0: the last good copy stays.";
+        out.one("shared_config_up", help, &url, if shared.ok { 1.0 } else { 0.0 });
+        if let Some(at) = shared.copy_fetched_at {
+            out.one(
+                "shared_config_fetched_timestamp_seconds",
+                "When the shared config in use was fetched.",
+                &url,
+                seconds(at),
+            );
+        }
     }
     out.one("cache_bytes", "Bytes of cached feeds and pictures.", &[], reading.cache_bytes as f64);
     if let Some(bytes) = reading.resident_bytes {

@@ -21,7 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::domain::metrics::{exposition, DisplayReading, Reading, SourceReading};
+use crate::domain::metrics::{exposition, DisplayReading, Reading, SharedReading, SourceReading};
 use crate::edges::clock::Clock;
 use crate::edges::health::Health;
 
@@ -160,6 +160,13 @@ pub fn reading(health: &Health, options: &MetricsOptions, started_at: DateTime<U
         clock: *health.clock_trust.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
         config_broken_since: instant(health.config_broken_since.load(Ordering::Relaxed)),
         update: crate::edges::update_record::last(&options.install_dir),
+        shared: health.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).as_ref().map(|shared| {
+            SharedReading {
+                url: shared.url.clone(),
+                ok: shared.problem.is_none(),
+                copy_fetched_at: shared.copy_fetched_at,
+            }
+        }),
         cache_bytes: status.cache_bytes,
         resident_bytes: crate::edges::footprint::resident_bytes(),
     }

@@ -21,6 +21,7 @@ fn reading() -> Reading {
         clock: Some(ClockTrust::Synced),
         config_broken_since: None,
         update: None,
+        shared: None,
         cache_bytes: 123_456,
         resident_bytes: Some(26_000_000),
     }
@@ -69,6 +70,11 @@ fn a_failed_fetch_the_dark_night_and_a_broken_config_each_show() {
     reading.display = DisplayReading::OffBySchedule { until: Some(at("2026-12-01T08:30:00Z")) };
     reading.config_broken_since = Some(at("2026-11-30T08:55:00Z"));
     reading.clock = Some(ClockTrust::Suspect);
+    reading.shared = Some(SharedReading {
+        url: "https://it.kommune.dk/eventscreen.toml".into(),
+        ok: false,
+        copy_fetched_at: Some(at("2026-11-30T08:55:00Z")),
+    });
     reading.update = Some(UpdateReading {
         finished_at: at("2026-11-30T03:00:00Z"),
         result: UpdateResult::RolledBack,
@@ -88,6 +94,8 @@ fn a_failed_fetch_the_dark_night_and_a_broken_config_each_show() {
         "eventscreen_update_last_result{result=\"updated\"} 0",
         "eventscreen_update_last_version_info{version=\"0.2.0\"} 1",
         "eventscreen_update_last_run_timestamp_seconds 1796007600",
+        "eventscreen_shared_config_up{url=\"https://it.kommune.dk/eventscreen.toml\"} 0",
+        "eventscreen_shared_config_fetched_timestamp_seconds{url=\"https://it.kommune.dk/eventscreen.toml\"} 1796028900",
     ] {
         assert!(text.lines().any(|have| have == line), "missing {line:?} in\n{text}");
     }
