@@ -4,7 +4,8 @@
 //! `prometheus-node-exporter` serves it through the link, and `prometheus`
 //! scrapes that; the test asks Prometheus' HTTP API, as a dashboard would.
 //! When the feed server fails, the source's metrics say so; when it answers
-//! again, they recover. `promtool check metrics` lints the file as written.
+//! again, they recover. The shipped alert rules load and read these labels.
+//! `promtool check metrics` lints the file as written.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -81,7 +82,8 @@ async fn wait_for(
 fn prometheus_config(dir: &Path, node_port: u16) -> std::path::PathBuf {
     let path = dir.join("prometheus.yml");
     let text = format!(
-        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: eventscreen\n    static_configs:\n      - targets: ['127.0.0.1:{node_port}']\n"
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\nscrape_configs:\n  - job_name: eventscreen\n    static_configs:\n      - targets: ['127.0.0.1:{node_port}']\n",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/prometheus/eventscreen-rules.yml").display()
     );
     std::fs::write(&path, text).expect("prometheus.yml");
     path
@@ -139,6 +141,8 @@ async fn prometheus_sees_the_feed_fail_and_recover() {
             format!("--web.listen-address=127.0.0.1:{node_port}"),
             "--collector.disable-defaults".into(),
             "--collector.textfile".into(),
+            // The Pi's own clock, which the rules measure the file's age by.
+            "--collector.time".into(),
             format!("--collector.textfile.directory={}", textfiles.display()),
         ],
     );
@@ -201,6 +205,13 @@ async fn prometheus_sees_the_feed_fail_and_recover() {
     let written = wait_for(&client, &prometheus, mtime, |at| at > 0.0, within).await;
     let start = query(&client, &prometheus, "eventscreen_start_time_seconds").await;
     assert!(written >= start[0].1, "the link's time is the file's ({written}), not older than the start: {start:?}");
+
+    // The shipped rules, loaded by this Prometheus, read the real node_exporter's
+    // labels: the file's age by the Pi's clock, and a healthy screen alerts nothing.
+    let age = wait_for(&client, &prometheus, "eventscreen:metrics_age_seconds", |age| age >= 0.0, within).await;
+    assert!(age < 30.0, "written every 5 s, read through the link: {age} s old");
+    let alerts = query(&client, &prometheus, "ALERTS").await;
+    assert!(alerts.is_empty(), "a healthy screen, pending or firing: {alerts:?}");
 
     // The file as written passes Prometheus' own lint.
     let file = std::fs::read(textfiles.join("eventscreen.prom")).expect("eventscreen.prom");
