@@ -1,5 +1,5 @@
 //! The operator's commands on an installed screen: `fetch` (refresh the cache
-//! once), `update` (install a newer signed release) and `status` (is the screen
+//! once, the shared config first), `update` (install a newer signed release) and `status` (is the screen
 //! running, and how is it doing).
 
 use anyhow::{anyhow, Context};
@@ -10,6 +10,14 @@ use crate::edges::paths::Paths;
 use crate::edges::sources::refresh_all;
 
 pub fn fetch(paths: &Paths, clock: Clock) -> Outcome {
+    // The shared config first: a new screen may need it for its sources.
+    if let Ok(own) = std::fs::read_to_string(&paths.config) {
+        let look = crate::edges::shared_config::look_now(&own, &paths.cache_dir, clock.now());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        if let Some(found) = runtime.ok().and_then(|runtime| runtime.block_on(look)) {
+            say(&found);
+        }
+    }
     let config = match load_config(&paths.config, &paths.cache_dir, false) {
         Ok(config) => config,
         Err(outcome) => return outcome,

@@ -181,6 +181,31 @@ fn read_meta(copy: &Path) -> Option<Meta> {
     serde_json::from_slice(&std::fs::read(meta_path(copy)).ok()?).ok()
 }
 
+/// The client for the shared config: the feed's limits, 1 MB, one retry (the next look comes soon anyway).
+fn fetcher() -> Result<Fetcher, crate::edges::fetch::FetchError> {
+    let settings = FetchSettings { max_body_mb: MAX_MB, retries: 1, ..Config::stand_in().fetch };
+    Fetcher::new(&settings, crate::edges::refresh::RETRY_BACKOFF)
+}
+
+/// One look now at the shared config the own file (`own`) names, if it names one
+/// (`eventscreen fetch`): what it found, in words.
+pub async fn look_now(own: &str, cache_dir: &Path, now: DateTime<Utc>) -> Option<String> {
+    let settings = shared_settings(own)?;
+    let key = crate::domain::config::shared::pinned_key(own);
+    let found = match fetcher() {
+        Ok(fetcher) => look(&fetcher, &settings.url, key.as_deref(), own, cache_dir, now).await,
+        Err(error) => Look::Failed(error.to_string()),
+    };
+    let what = match found {
+        Look::Updated { signed: true } => "a new copy, signed, is kept".to_string(),
+        Look::Updated { signed: false } => "a new copy is kept".to_string(),
+        Look::Unchanged => "unchanged".to_string(),
+        Look::Refused(why) => format!("refused, the last good copy stays: {why}"),
+        Look::Failed(why) => format!("not reached, the last good copy stays: {why}"),
+    };
+    Some(format!("shared config {}: {what}", settings.url))
+}
+
 /// Looks at the shared config the own file at `config_path` names, every
 /// `every_seconds` and whenever `[shared]` or the pinned key changes, until `stop`.
 pub async fn run_shared(
@@ -190,9 +215,7 @@ pub async fn run_shared(
     clock: Clock,
     mut stop: watch::Receiver<bool>,
 ) {
-    // One retry: the next look comes soon anyway.
-    let settings = FetchSettings { max_body_mb: MAX_MB, retries: 1, ..Config::stand_in().fetch };
-    let fetcher = match Fetcher::new(&settings, crate::edges::refresh::RETRY_BACKOFF) {
+    let fetcher = match fetcher() {
         Ok(fetcher) => fetcher,
         Err(error) => return tracing::error!("no HTTP client for the shared config: {error}"),
     };

@@ -190,3 +190,61 @@ async fn edits_reach_the_screen_and_bad_ones_keep_the_last_good_shared_config() 
     let _ = xvfb.wait();
     server.stop();
 }
+
+/// `eventscreen fetch` on a new screen whose own file names only the shared
+/// config: it fetches that first (unsigned: no key is pinned), then the feed the
+/// shared config names; `check-config` then reads the two as one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_brings_the_shared_config_first() {
+    let published = Arc::new(Mutex::new(String::new()));
+    let serving = published.clone();
+    let server = TestServer::start(move |seen| {
+        if seen.line.starts_with("GET /eventscreen.toml ") {
+            Reply::status(200, &serving.lock().expect("lock"))
+        } else {
+            Reply::json(crate::support::FEED_40)
+        }
+    })
+    .await;
+    let shared = format!(
+        "[library]\nname = \"Kommunens Bibliotek\"\n\n[[sources]]\nurl = \"{}\"\n",
+        server.url("/api/v1/events")
+    );
+    published.lock().expect("lock").clone_from(&shared);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let own = format!("[shared]\nurl = \"{}\"\n\n[metrics]\ntextfile_dir = \"\"\n", server.url("/eventscreen.toml"));
+    let config = dir.path().join("eventscreen.toml");
+    std::fs::write(&config, own).expect("own config");
+    let run = |command: &'static str| {
+        let (config, cache) = (config.clone(), dir.path().join("cache"));
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_eventscreen"))
+                .args(["--config", config.to_str().expect("utf-8"), command])
+                .env("CACHE_DIRECTORY", cache)
+                .env_remove("EVENTSCREEN_CONFIG")
+                .output()
+                .expect("eventscreen")
+        })
+    };
+    let checked = run("check-config").await.expect("join");
+    let said = String::from_utf8_lossy(&checked.stderr).into_owned();
+    assert_eq!(checked.status.code(), Some(78), "no sources before the shared config arrives: {said}");
+    assert!(said.contains(&format!("{}:1:1: not fetched yet", server.url("/eventscreen.toml"))), "{said}");
+
+    let fetched = run("fetch").await.expect("join");
+    let said = format!("{}{}", String::from_utf8_lossy(&fetched.stdout), String::from_utf8_lossy(&fetched.stderr));
+    assert!(fetched.status.success(), "{said}");
+    assert!(said.contains(&format!("shared config {}: a new copy is kept", server.url("/eventscreen.toml"))), "{said}");
+    let feeds = server.requests().iter().filter(|seen| seen.line.contains("/api/v1/events")).count();
+    assert_eq!(feeds, 1, "the feed the shared config names was fetched: {said}");
+
+    let checked = run("check-config").await.expect("join");
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("ok (1 source(s)"));
+    let kept = std::fs::read_dir(dir.path().join("cache")).expect("cache").flatten().find(|entry| {
+        entry.file_name().to_string_lossy().starts_with("shared-config-")
+            && entry.file_name().to_string_lossy().ends_with(".toml")
+    });
+    assert_eq!(std::fs::read_to_string(kept.expect("the copy").path()).expect("copy"), shared);
+    server.stop();
+}
