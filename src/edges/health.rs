@@ -55,6 +55,9 @@ pub struct Health {
     pub clock_trust: Mutex<Option<ClockTrust>>,
     /// The shared config's last look; `None` when the config names none.
     pub shared: Mutex<Option<SharedState>>,
+    /// Wakes the metrics writer when a refresh round ended, so a failing or
+    /// recovered source shows at once, not at the next period.
+    pub round_ended: tokio::sync::Notify,
     /// Wakes the health task to write the status file now (the first frame
     /// is on screen, a refresh round ended), not only every period.
     pub changed: tokio::sync::Notify,
@@ -84,6 +87,7 @@ impl Default for Health {
             config_broken_since: AtomicI64::new(0),
             clock_trust: Mutex::new(None),
             shared: Mutex::new(None),
+            round_ended: tokio::sync::Notify::new(),
             changed: tokio::sync::Notify::new(),
         }
     }
@@ -194,6 +198,7 @@ impl Health {
                 source.last_success_at = Some(now);
             }
         }
+        self.round_ended.notify_one();
         self.changed.notify_one();
     }
 

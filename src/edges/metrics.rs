@@ -1,6 +1,7 @@
 //! `eventscreen.prom` for node_exporter's textfile collector: the running
 //! screen's health for Prometheus, rewritten every `[metrics] every_seconds`
-//! while node_exporter's textfile directory exists. The screen opens no port.
+//! and after each refresh round, while node_exporter's textfile directory
+//! exists. The screen opens no port.
 //!
 //! The file is written in the runtime directory (`/run/eventscreen`, in RAM: no
 //! SD-card wear, gone after a reboot), and node_exporter finds it through a
@@ -110,6 +111,7 @@ pub async fn run_metrics(health: Arc<Health>, options: MetricsOptions, clock: Cl
         }
         tokio::select! {
             _ = tokio::time::sleep(options.every) => {}
+            _ = health.round_ended.notified() => {}
             _ = stop.wait_for(|stop| *stop) => return,
         }
     }
