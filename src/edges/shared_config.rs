@@ -49,7 +49,9 @@ struct Meta {
     etag: Option<String>,
     last_modified: Option<String>,
     fetched_at: DateTime<Utc>,
-    signed: bool,
+    /// The pinned key the copy's signature was verified with; `None`: unsigned.
+    #[serde(default)]
+    key: Option<String>,
 }
 
 /// The last good copy of the shared config the own file (`own`) names, if one is cached.
@@ -113,7 +115,9 @@ pub async fn look(
     now: DateTime<Utc>,
 ) -> Look {
     let copy = copy_path(cache_dir, url);
-    let meta = read_meta(&copy).filter(|meta| meta.url == url.as_str() && copy.exists());
+    // Validators only for a copy verified with today's key: a key pinned since
+    // (or changed) fetches the file whole, to verify it.
+    let meta = read_meta(&copy).filter(|meta| meta.url == url.as_str() && meta.key.as_deref() == key && copy.exists());
     let validators = meta
         .as_ref()
         .map(|meta| Validators { etag: meta.etag.clone(), last_modified: meta.last_modified.clone() })
@@ -141,7 +145,7 @@ pub async fn look(
         etag: fresh.etag,
         last_modified: fresh.last_modified,
         fetched_at: now,
-        signed: key.is_some(),
+        key: key.map(str::to_string),
     };
     let written = crate::edges::atomic::write_readable(&copy, text.as_bytes())
         .map_err(anyhow::Error::from)
@@ -154,7 +158,8 @@ pub async fn look(
 
 /// Checks `text` against its signature at `url + ".minisig"` with the pinned `key`.
 async fn verify(fetcher: &Fetcher, url: &Url, text: &str, key: &str) -> Result<(), String> {
-    let signature_url = Url::parse(&format!("{url}.minisig")).map_err(|error| error.to_string())?;
+    let mut signature_url = url.clone();
+    signature_url.set_path(&format!("{}.minisig", url.path()));
     let unsigned = |why: String| {
         format!("it is not signed ({why}); with update.public_key set, only a shared config signed with that key is used: minisign -S -s release.key -m eventscreen.toml, and publish eventscreen.toml.minisig beside it")
     };
@@ -256,7 +261,7 @@ fn state_after(settings: &SharedSettings, found: &Look, cache_dir: &Path, now: D
     SharedState {
         url: settings.url.to_string(),
         copy_fetched_at: meta.as_ref().map(|meta| meta.fetched_at),
-        copy_signed: meta.is_some_and(|meta| meta.signed),
+        copy_signed: meta.is_some_and(|meta| meta.key.is_some()),
         last_look_at: now,
         problem,
     }

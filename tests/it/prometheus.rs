@@ -201,10 +201,10 @@ async fn prometheus_sees_the_feed_fail_and_recover() {
     // Read through the link, as node_exporter does, with the written file's time.
     let link = std::fs::read_link(textfiles.join("eventscreen.prom")).expect("a link");
     assert_eq!(link, dir.path().join("run/eventscreen.prom"));
+    // (The file's time is the kernel's, which no injected or faked clock moves:
+    // it is compared with node_exporter's clock below, as the rules do.)
     let mtime = "node_textfile_mtime_seconds{file=~\".*eventscreen.prom\"}";
-    let written = wait_for(&client, &prometheus, mtime, |at| at > 0.0, within).await;
-    let start = query(&client, &prometheus, "eventscreen_start_time_seconds").await;
-    assert!(written >= start[0].1, "the link's time is the file's ({written}), not older than the start: {start:?}");
+    wait_for(&client, &prometheus, mtime, |at| at > 0.0, within).await;
 
     // The shipped rules, loaded by this Prometheus, read the real node_exporter's
     // labels: the file's age by the Pi's clock, and a healthy screen alerts nothing.

@@ -248,3 +248,48 @@ async fn fetch_brings_the_shared_config_first() {
     assert_eq!(std::fs::read_to_string(kept.expect("the copy").path()).expect("copy"), shared);
     server.stop();
 }
+
+/// A key pinned after an unsigned copy was kept: the next look does not let a
+/// 304 vouch for that copy, it fetches the file whole and checks its signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pinning_a_key_checks_the_file_again_rather_than_trusting_a_304() {
+    use eventscreen::edges::shared_config::{look, Look};
+    if !needs_tool("minisign", "minisign") {
+        return;
+    }
+    let published = Arc::new(Mutex::new(Published { text: shared("v1"), signature: None, down: false }));
+    let serving = published.clone();
+    let server =
+        TestServer::start(move |seen| answer(&serving.lock().expect("lock"), &seen.line, seen.header("if-none-match")))
+            .await;
+    let url = url::Url::parse(&server.url("/eventscreen.toml")).expect("url");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).expect("keys");
+    let made = Command::new("minisign")
+        .args(["-G", "-W", "-p", "fleet.pub", "-s", "fleet.key"])
+        .current_dir(&keys)
+        .stdout(Stdio::null())
+        .status();
+    assert!(made.expect("minisign").success());
+    let key = std::fs::read_to_string(keys.join("fleet.pub")).expect("key").lines().nth(1).expect("line").to_string();
+    let settings = eventscreen::domain::config::FetchSettings {
+        interval_minutes: 10,
+        timeout_seconds: 2,
+        connect_timeout_seconds: 1,
+        max_body_mb: 1,
+        retries: 0,
+    };
+    let fetcher = eventscreen::edges::fetch::Fetcher::new(&settings, Duration::from_millis(10)).expect("client");
+    let own = "[screen]\nname = \"Foyer\"\n";
+    let now = chrono::DateTime::UNIX_EPOCH;
+    let found = look(&fetcher, &url, None, own, dir.path(), now).await;
+    assert_eq!(found, Look::Updated { signed: false });
+    assert_eq!(look(&fetcher, &url, None, own, dir.path(), now).await, Look::Unchanged, "a 304");
+    let found = look(&fetcher, &url, Some(&key), own, dir.path(), now).await;
+    assert!(matches!(&found, Look::Refused(why) if why.contains("not signed")), "{found:?}");
+    published.lock().expect("lock").signature = Some(sign(&keys, "fleet", &shared("v1")));
+    assert_eq!(look(&fetcher, &url, Some(&key), own, dir.path(), now).await, Look::Updated { signed: true });
+    assert_eq!(look(&fetcher, &url, Some(&key), own, dir.path(), now).await, Look::Unchanged);
+    server.stop();
+}
