@@ -186,10 +186,11 @@ fn read_meta(copy: &Path) -> Option<Meta> {
     serde_json::from_slice(&std::fs::read(meta_path(copy)).ok()?).ok()
 }
 
-/// The client for the shared config: the feed's limits, 1 MB, one retry (the next look comes soon anyway).
+/// The client for the shared config: the feed's limits, 1 MB, one retry after
+/// a second (the next look comes soon anyway).
 fn fetcher() -> Result<Fetcher, crate::edges::fetch::FetchError> {
     let settings = FetchSettings { max_body_mb: MAX_MB, retries: 1, ..Config::stand_in().fetch };
-    Fetcher::new(&settings, crate::edges::refresh::RETRY_BACKOFF)
+    Fetcher::new(&settings, Duration::from_secs(1))
 }
 
 /// One look now at the shared config the own file (`own`) names, if it names one

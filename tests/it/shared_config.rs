@@ -121,7 +121,7 @@ async fn edits_reach_the_screen_and_bad_ones_keep_the_last_good_shared_config() 
             .await;
     let url = server.url("/eventscreen.toml");
     let own = format!(
-        "[shared]\nurl = \"{url}\"\nevery_seconds = 5\n\n[screen]\nname = \"Foyer\"\n\n[update]\npublic_key = \"{public_key}\"\n\n[metrics]\ntextfile_dir = \"\"\n"
+        "[shared]\nurl = \"{url}\"\nevery_seconds = 1\n\n[screen]\nname = \"Foyer\"\n\n[update]\npublic_key = \"{public_key}\"\n\n[metrics]\ntextfile_dir = \"\"\n"
     );
     let config = dir.path().join("eventscreen.toml");
     std::fs::write(&config, &own).expect("own config");

@@ -33,7 +33,7 @@ pub struct SharedSettings {
 /// look is a conditional request: an unchanged file costs the server a 304.
 pub const DEFAULT_EVERY_SECONDS: u32 = 300;
 /// The fewest and most seconds between looks.
-pub const EVERY_SECONDS: std::ops::RangeInclusive<u32> = 5..=86_400;
+pub const EVERY_SECONDS: std::ops::RangeInclusive<u32> = 1..=86_400;
 
 /// A shared config's text and the address it came from.
 #[derive(Debug, Clone, Copy)]

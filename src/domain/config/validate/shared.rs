@@ -5,13 +5,14 @@ use url::Url;
 
 use super::Checker;
 use crate::domain::config::raw::RawShared;
-use crate::domain::config::shared::{SharedSettings, DEFAULT_EVERY_SECONDS};
+use crate::domain::config::shared::{SharedSettings, DEFAULT_EVERY_SECONDS, EVERY_SECONDS};
 
 impl Checker<'_> {
     pub(super) fn shared(&mut self, raw: Spanned<RawShared>) -> Option<SharedSettings> {
         let start = raw.span().start;
         let raw = raw.into_inner();
-        let every_seconds = self.number("shared.every_seconds", raw.every_seconds, 5..=86_400, DEFAULT_EVERY_SECONDS);
+        let every_seconds =
+            self.number("shared.every_seconds", raw.every_seconds, EVERY_SECONDS, DEFAULT_EVERY_SECONDS);
         let Some(url) = raw.url else {
             let message = "add the shared config's address, e.g. url = \"https://it.kommune.dk/eventscreen/eventscreen.toml\", or leave [shared] out".to_string();
             self.report(start, "shared.url", message);
