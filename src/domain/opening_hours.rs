@@ -131,6 +131,17 @@ pub fn missing_branch(parsed: &ParsedHours, branch: &Branch) -> String {
     }
 }
 
+/// The instants the CMS's hours turn the screen on (an opening's start less
+/// the margin before it), in no particular order: where to look for the next
+/// opening without walking the week minute by minute.
+pub fn turns_on(hours: &CmsHours, open: &[String], margins: &Margins, tz: Tz) -> Vec<DateTime<Utc>> {
+    opening(&hours.instances, open)
+        .map(|instance| {
+            to_utc(local_span(instance).0, tz).checked_sub_signed(margins.before).unwrap_or(DateTime::<Utc>::MIN_UTC)
+        })
+        .collect()
+}
+
 /// Whether the screen is on at `now`: from `margins.before` ahead of the start of
 /// an instance whose category is one of `open` until `margins.after` past its end.
 /// `None` when today (in `tz`) is outside the fetched dates.
@@ -227,7 +238,7 @@ fn local_span(instance: &HoursInstance) -> (NaiveDateTime, NaiveDateTime) {
 /// The instant a local time names in `tz`: on the day the clock goes back, the
 /// earlier of the two; in the hour skipped in spring, the first instant after the
 /// gap (02:30 on 29 March 2026 in Copenhagen is 03:00 summer time).
-fn to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+pub(crate) fn to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     // Walking a minute at a time finds the gap's end: gaps are whole minutes and
     // at most a day long (Samoa skipped 30 December 2011).
     (0..=24 * 60)

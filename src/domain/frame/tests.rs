@@ -194,7 +194,8 @@ fn the_cms_opening_hours_drive_the_header_the_display_and_a_page() {
 /// self-service 8–22, Tuesday closed (no entry).
 fn cms_config_and_hours() -> (Config, crate::domain::opening_hours::CmsHours) {
     use crate::domain::config::{Branch, Margins};
-    use crate::domain::opening_hours::{CmsHours, HoursInstance};
+    use crate::domain::opening_hours::CmsHours;
+    use crate::test_support::span;
     let mut config = demo_config();
     config.opening_hours.cms = Some(crate::domain::config::CmsHoursSettings {
         url: "http://127.0.0.1:9/api/v1/opening_hours".parse().expect("url"),
@@ -204,14 +205,6 @@ fn cms_config_and_hours() -> (Config, crate::domain::opening_hours::CmsHours) {
         page: true,
     });
     config.opening_hours.days = [Some(None); 7];
-    let span = |date: &str, start: &str, end: &str, category: &str| HoursInstance {
-        date: date.parse().expect("date"),
-        start: start.parse().expect("time"),
-        end: end.parse().expect("time"),
-        category: category.into(),
-        branch_id: 12,
-        branch_name: "Hovedbiblioteket".into(),
-    };
     let hours = CmsHours {
         instances: vec![
             span("2026-11-23", "10:00", "18:00", "Åbent"),
