@@ -33,20 +33,21 @@ impl From<anyhow::Result<()>> for Outcome {
 }
 
 /// Logs go to stderr (the journal under systemd, which adds its own timestamps).
+/// `EVENTSCREEN_LOG` picks the levels: `debug`, or per module, e.g.
+/// `info,eventscreen::edges::fetch=debug`; anything it cannot read means `info`.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("EVENTSCREEN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter = std::env::var("EVENTSCREEN_LOG")
+        .ok()
+        .filter(|text| !text.trim().is_empty())
+        .and_then(|text| text.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO));
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_ansi(colour);
-    if std::env::var_os("JOURNAL_STREAM").is_some() {
-        builder.without_time().init();
-    } else {
-        builder.init();
-    }
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false).with_ansi(colour);
+    let layer = if std::env::var_os("JOURNAL_STREAM").is_some() { layer.without_time().boxed() } else { layer.boxed() };
+    tracing_subscriber::registry().with(layer.with_filter(filter)).init();
 }
 
 pub(crate) fn load_config(path: &Path, cache_dir: &Path, demo: bool) -> Result<Config, Outcome> {
