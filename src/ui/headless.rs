@@ -80,6 +80,58 @@ impl HeadlessRenderer {
         ensure!(drawn, "the renderer drew nothing");
         Ok(RgbFrame { width, height, pixels })
     }
+
+    /// Draws `frame` a row at a time, handing each row to `row` top to bottom as
+    /// soon as it is drawn: one row of memory instead of a whole frame.
+    pub fn render_rows(
+        &mut self,
+        frame: &Frame,
+        pictures: &mut Pictures,
+        row: &mut dyn FnMut(&[Rgb8Pixel]) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        pictures.prepare(frame);
+        show_frame(&self.ui, frame, pictures);
+        slint::platform::update_timers_and_animations();
+        self.window.request_redraw();
+        let mut rows = Rows { line: vec![Rgb8Pixel::default(); self.size.0 as usize], next: 0, row, failed: None };
+        let drawn = self.window.draw_if_needed(|renderer| {
+            renderer.render_by_line(&mut rows);
+        });
+        ensure!(drawn, "the renderer drew nothing");
+        if let Some(error) = rows.failed {
+            return Err(error);
+        }
+        ensure!(rows.next == self.size.1 as usize, "the renderer drew {} of {} rows", rows.next, self.size.1);
+        Ok(())
+    }
+}
+
+/// Hands rows from Slint's line-by-line rendering on, in order.
+struct Rows<'a> {
+    line: Vec<Rgb8Pixel>,
+    next: usize,
+    row: &'a mut dyn FnMut(&[Rgb8Pixel]) -> std::io::Result<()>,
+    failed: Option<anyhow::Error>,
+}
+
+impl slint::platform::software_renderer::LineBufferProvider for &mut Rows<'_> {
+    type TargetPixel = Rgb8Pixel;
+
+    fn process_line(&mut self, line: usize, range: std::ops::Range<usize>, render_fn: impl FnOnce(&mut [Rgb8Pixel])) {
+        if self.failed.is_some() {
+            return;
+        }
+        if line != self.next {
+            self.failed = Some(anyhow!("the renderer drew row {line} where row {} was due", self.next));
+            return;
+        }
+        self.line.fill(Rgb8Pixel::default());
+        render_fn(&mut self.line[range]);
+        self.next += 1;
+        if let Err(error) = (self.row)(&self.line) {
+            self.failed = Some(error.into());
+        }
+    }
 }
 
 /// Renders `frame` at `size` (as the UI sees it), turns the picture `rotation`
@@ -93,11 +145,14 @@ pub fn render_png(
     out: &Path,
 ) -> anyhow::Result<()> {
     let mut renderer = HeadlessRenderer::new(size)?;
+    if rotation == 0 {
+        return write_png_rows(size, out, |row| {
+            renderer.render_rows(frame, pictures, row)?;
+            renderer.ui.hide().context("closing the window")
+        });
+    }
     let rgb = renderer.render(frame, pictures)?;
     renderer.ui.hide().context("closing the window")?;
-    if rotation == 0 {
-        return write_png(bytemuck::cast_slice::<Rgb8Pixel, u8>(&rgb.pixels), rgb.width, rgb.height, out);
-    }
     let image =
         image::RgbImage::from_raw(rgb.width, rgb.height, bytemuck::cast_slice::<Rgb8Pixel, u8>(&rgb.pixels).to_vec())
             .ok_or_else(|| anyhow!("the renderer returned a buffer of the wrong size"))?;
@@ -113,15 +168,37 @@ pub fn render_png(
 /// Writes RGB rows as a PNG with fast compression (a frame is mostly flat colour).
 fn write_png(rgb: &[u8], width: u32, height: u32, out: &Path) -> anyhow::Result<()> {
     let write = || -> anyhow::Result<()> {
-        let file = std::io::BufWriter::new(std::fs::File::create(out)?);
-        let mut encoder = png::Encoder::new(file, width, height);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header()?;
+        let mut writer = png_encoder(width, height, out)?.write_header()?;
         writer.write_image_data(rgb)?;
         writer.finish()?;
         Ok(())
     };
     write().with_context(|| format!("writing {}", out.display()))
+}
+
+/// Writes the rows `draw` hands over, top to bottom, as a PNG as they come.
+fn write_png_rows(
+    size: (u32, u32),
+    out: &Path,
+    draw: impl FnOnce(&mut dyn FnMut(&[Rgb8Pixel]) -> std::io::Result<()>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut stream = png_encoder(size.0, size.1, out)
+        .and_then(|encoder| Ok(encoder.write_header()?.into_stream_writer()?))
+        .with_context(|| format!("writing {}", out.display()))?;
+    draw(&mut |row| std::io::Write::write_all(&mut stream, bytemuck::cast_slice::<Rgb8Pixel, u8>(row)))
+        .with_context(|| format!("writing {}", out.display()))?;
+    stream.finish().with_context(|| format!("writing {}", out.display()))
+}
+
+fn png_encoder(
+    width: u32,
+    height: u32,
+    out: &Path,
+) -> anyhow::Result<png::Encoder<'static, std::io::BufWriter<std::fs::File>>> {
+    let file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    Ok(encoder)
 }
