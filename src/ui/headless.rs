@@ -65,13 +65,18 @@ impl HeadlessRenderer {
         self.window.set_size(PhysicalSize::new(size.0, size.1));
     }
 
-    /// Draws `frame` straight into an RGB buffer (3 bytes a pixel, no RGBA
-    /// snapshot and no copies: the smallest memory a whole frame can take).
-    pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<RgbFrame> {
+    /// Puts `frame` in the window, ready to be drawn whole.
+    fn show(&mut self, frame: &Frame, pictures: &mut Pictures) {
         pictures.prepare(frame);
         show_frame(&self.ui, frame, pictures);
         slint::platform::update_timers_and_animations();
         self.window.request_redraw();
+    }
+
+    /// Draws `frame` straight into an RGB buffer (3 bytes a pixel, no RGBA
+    /// snapshot and no copies: the smallest memory a whole frame can take).
+    pub fn render(&mut self, frame: &Frame, pictures: &mut Pictures) -> anyhow::Result<RgbFrame> {
+        self.show(frame, pictures);
         let (width, height) = self.size;
         let mut pixels = vec![Rgb8Pixel::default(); width as usize * height as usize];
         let drawn = self.window.draw_if_needed(|renderer| {
@@ -89,10 +94,7 @@ impl HeadlessRenderer {
         pictures: &mut Pictures,
         row: &mut dyn FnMut(&[Rgb8Pixel]) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
-        pictures.prepare(frame);
-        show_frame(&self.ui, frame, pictures);
-        slint::platform::update_timers_and_animations();
-        self.window.request_redraw();
+        self.show(frame, pictures);
         let mut rows = Rows { line: vec![Rgb8Pixel::default(); self.size.0 as usize], next: 0, row, failed: None };
         let drawn = self.window.draw_if_needed(|renderer| {
             renderer.render_by_line(&mut rows);
